@@ -1,0 +1,55 @@
+# mapillary_qgis: `make run` shows the plugin in QGIS, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian's QGIS bindings belong to /usr/bin/python3, not to whatever python3 is first on PATH.
+SYSTEM_PYTHON := /usr/bin/python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
+
+.PHONY: help setup system test test-unit test-qgis run package lint clean
+
+help:
+	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
+	@echo "make test     every test (installs what it needs first)"
+	@echo "make lint     ruff, including the pure-core and Qt6 import rules"
+	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
+
+system:
+	@scripts/install_system.sh
+
+$(STAMP): requirements-dev.txt
+	@$(MAKE) --no-print-directory system
+	$(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(STAMP)
+	@$(MAKE) --no-print-directory system
+
+test: setup
+	@status=0; \
+	$(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
+	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis || status=$$?; \
+	exit $$status
+
+test-unit: setup
+	$(PY) -m pytest -p no:qgis tests/unit
+
+test-qgis: setup
+	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis
+
+package:
+	$(SYSTEM_PYTHON) scripts/package.py build
+
+run: setup package
+	$(PY) scripts/run.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf build dist .qgis-settings .pytest_cache .ruff_cache

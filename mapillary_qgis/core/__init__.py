@@ -1,0 +1,1 @@
+"""The pure-Python core: no QGIS imports here (ruff TID251 checks it)."""
