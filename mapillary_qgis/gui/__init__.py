@@ -1,0 +1,1 @@
+"""Widgets: the Mapillary dock and what later grows in it."""

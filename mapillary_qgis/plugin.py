@@ -1,0 +1,102 @@
+"""Wiring: what QGIS sees of the plugin (`initGui`, `unload`)."""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QPushButton
+
+from .__about__ import __version__
+from .client import Client
+from .core.token import TokenState
+from .gui.dock import MapillaryDock
+from .paths import resource
+from .qgis_glue import log
+from .qgis_glue.network import qgis_proxies
+from .qgis_glue.token_store import TokenStore
+
+LOGGER = logging.getLogger(__name__)
+
+MENU = "&Mapillary"
+TOOLBAR_NAME = "MapillaryToolbar"
+ACTION_NAME = "MapillaryShowDock"
+
+
+class MapillaryPlugin:
+    """Created by `classFactory`; owns every action, dock and hook it adds."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.toolbar = None
+        self.action = None
+        self.dock: MapillaryDock | None = None
+        self.token_store: TokenStore | None = None
+        self._locked_bar_shown = False
+
+    @staticmethod
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("MapillaryPlugin", text)
+
+    def initGui(self) -> None:  # noqa: N802 (QGIS API)
+        log.install()
+        Client.set_proxy_resolver(qgis_proxies)
+        self.token_store = TokenStore()
+        self.token_store.load()  # never prompts for the master password
+
+        main_window = self.iface.mainWindow()
+        self.action = QAction(QIcon(str(resource("icons", "mapillary.svg"))), self.tr("Mapillary"), main_window)
+        self.action.setObjectName(ACTION_NAME)
+        self.action.setToolTip(self.tr("Mapillary street-level imagery"))
+        self.action.setCheckable(True)
+
+        self.toolbar = self.iface.addToolBar(self.tr("Mapillary"))
+        self.toolbar.setObjectName(TOOLBAR_NAME)
+        self.toolbar.addAction(self.action)
+        self.iface.addPluginToWebMenu(MENU, self.action)
+
+        self.dock = MapillaryDock(self.token_store, parent=main_window)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.dock.setToggleVisibilityAction(self.action)  # the button and menu entry show/hide it
+        if self.token_store.state == TokenState.LOCKED:
+            self._offer_unlock()
+        LOGGER.info("Mapillary plugin %s loaded", __version__)
+
+    def _offer_unlock(self) -> None:
+        """Tell once that the token is locked; unlocking is the user's choice."""
+        if self._locked_bar_shown:
+            return
+        self._locked_bar_shown = True
+        bar = self.iface.messageBar()
+        item = bar.createMessage(
+            self.tr("Mapillary"),
+            self.tr("Your Mapillary token is locked in the QGIS authentication database."),
+        )
+        button = QPushButton(self.tr("Unlock Mapillary token"))
+        button.setObjectName("MapillaryUnlockButton")
+        button.clicked.connect(lambda: self.dock and self.dock.unlock())
+        button.clicked.connect(lambda: bar.popWidget(item))
+        item.layout().addWidget(button)
+        bar.pushWidget(item, Qgis.MessageLevel.Warning, 0)
+
+    def unload(self) -> None:
+        if self.dock is not None:
+            self.dock.cancel_work()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.action is not None:
+            self.iface.removePluginWebMenu(MENU, self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        self.token_store = None
+        Client.set_proxy_resolver(None)
+        Client.set_token(None)
+        log.uninstall()

@@ -1,0 +1,1 @@
+"""Thin QGIS glue over the pure core: auth database, network, tasks, logging."""

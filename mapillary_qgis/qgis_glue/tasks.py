@@ -1,0 +1,46 @@
+"""Work off the GUI thread with QGIS's task manager.
+
+`run()` runs in a worker thread: it never touches widgets or the project and
+never raises; the result or the error is kept and handed to `on_done` in
+`finished()`, which QGIS calls on the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from qgis.core import QgsApplication, QgsTask
+
+from ..errors import MapillaryError
+
+LOGGER = logging.getLogger(__name__)
+
+
+class CallableTask(QgsTask):
+    """Runs `function()` in the background; `on_done(result, error)` afterwards."""
+
+    def __init__(self, description: str, function: Callable[[], object], on_done: Callable, flags=None):
+        super().__init__(description, flags if flags is not None else QgsTask.Flag.CanCancel)
+        self._function = function
+        self._on_done = on_done
+        self.result = None
+        self.error: Exception | None = None
+
+    def run(self) -> bool:
+        try:
+            self.result = self._function()
+        except MapillaryError as exc:
+            self.error = exc
+        except Exception as exc:  # reported in finished(), never raised in a worker
+            LOGGER.exception("Unexpected error in %s", self.description())
+            self.error = exc
+        return self.error is None
+
+    def finished(self, ok: bool) -> None:
+        self._on_done(self.result, self.error)
+
+
+def run_in_background(task: QgsTask) -> QgsTask:
+    QgsApplication.taskManager().addTask(task)
+    return task

@@ -1,0 +1,50 @@
+"""QGIS test fixtures: a known master password, a recording iface, the fake's URLs."""
+
+import pytest
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication
+
+from mapillary_qgis.client import Client
+from mapillary_qgis.qgis_glue.token_store import AUTHCFG_KEY
+
+from .iface import RecordingIface
+
+MASTER_PASSWORD = "test-master-password"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def unlocked_auth_db(qgis_app):
+    """The session's fresh auth database, with a known master password set."""
+    manager = QgsApplication.authManager()
+    assert not manager.isDisabled(), manager.disabledMessage()
+    assert manager.setMasterPassword(MASTER_PASSWORD, True)
+    return manager
+
+
+@pytest.fixture(autouse=True)
+def clean_token_state():
+    """No test sees another's token, settings or API hosts."""
+    yield
+    manager = QgsApplication.authManager()
+    config_id = QgsSettings().value(AUTHCFG_KEY, "", type=str)
+    if config_id:
+        manager.removeAuthenticationConfig(config_id)
+    QgsSettings().remove(AUTHCFG_KEY)
+    Client.set_token(None)
+    Client.set_proxy_resolver(None)
+
+
+@pytest.fixture
+def iface(qgis_canvas):
+    recording = RecordingIface(qgis_canvas)
+    yield recording
+    recording.mainWindow().deleteLater()
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def fake_env(fake, monkeypatch):
+    """Point every Client at the fake Mapillary."""
+    monkeypatch.setenv("MAPILLARY_GRAPH_URL", fake.graph_url)
+    monkeypatch.setenv("MAPILLARY_TILES_URL", fake.tiles_url)
+    return fake

@@ -1,0 +1,60 @@
+"""The plugin's life cycle: load, unload, load again, nothing left behind."""
+
+import logging
+
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QAction, QToolBar
+
+import mapillary_qgis
+from mapillary_qgis.client import Client
+from mapillary_qgis.plugin import ACTION_NAME, TOOLBAR_NAME
+from mapillary_qgis.qgis_glue import log
+
+
+def mapillary_children(window):
+    found = []
+    for kind in (QToolBar, QgsDockWidget, QAction):
+        found += [w.objectName() for w in window.findChildren(kind) if w.objectName().startswith("Mapillary")]
+    return sorted(found)
+
+
+def package_handlers():
+    return [h for h in logging.getLogger("mapillary_qgis").handlers if isinstance(h, log.QgsMessageLogHandler)]
+
+
+def test_class_factory_gives_the_plugin(iface):
+    plugin = mapillary_qgis.classFactory(iface)
+    assert type(plugin).__name__ == "MapillaryPlugin"
+
+
+def test_load_unload_load_leaves_nothing_behind(iface):
+    window = iface.mainWindow()
+    for round_ in range(2):
+        plugin = mapillary_qgis.classFactory(iface)
+        plugin.initGui()
+        assert mapillary_children(window) == sorted(["MapillaryDock", TOOLBAR_NAME, ACTION_NAME])
+        assert iface.web_menu_titles() == ["&Mapillary"]
+        assert len(package_handlers()) == 1
+        assert Client._proxy_resolver is not None
+
+        plugin.unload()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # run the deleteLater()s
+        assert mapillary_children(window) == [], f"left behind after unload #{round_ + 1}"
+        assert iface.web_menu_titles() == []
+        assert package_handlers() == []
+        assert Client._proxy_resolver is None and Client.get_token() is None
+
+
+def test_toolbar_button_shows_and_hides_the_dock(iface):
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        iface.mainWindow().show()
+        assert not plugin.dock.isVisible()
+        plugin.action.trigger()
+        assert plugin.dock.isVisible() and plugin.action.isChecked()
+        plugin.action.trigger()
+        assert not plugin.dock.isVisible()
+    finally:
+        plugin.unload()
