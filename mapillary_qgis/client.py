@@ -52,6 +52,24 @@ GRAPH, TILES, OTHER = "graph", "tiles", "other"
 ProxyResolver = Callable[[str], "Mapping[str, str] | None"]
 
 
+class _RedactingFilter(logging.Filter):
+    """Takes tokens out of log records; urllib3 logs every URL it requests at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTING_FILTER = _RedactingFilter()
+for _name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry", "requests"):
+    _logger = logging.getLogger(_name)
+    if not any(type(f).__name__ == "_RedactingFilter" for f in _logger.filters):  # once, even on plugin reload
+        _logger.addFilter(_REDACTING_FILTER)
+
+
 def _same_base(url: str, base: str) -> bool:
     """Whether `url` lies under `base` (same scheme, host, port and path prefix)."""
     u, b = urlsplit(url), urlsplit(base)
@@ -267,6 +285,8 @@ class Client:
                 retryable=False,
             )
         LOGGER.debug("HTTP %s from %s", response.status_code, where)
+        if _truncated(response):
+            return NetworkError(f"The answer from Mapillary was cut off ({where}). The connection was interrupted.")
         if response.ok:
             return response
         try:
@@ -295,6 +315,22 @@ class Client:
         if request is not None:
             request.url = redact(request.url, *secrets)
             request.headers.pop("Authorization", None)
+
+
+def _truncated(response: requests.Response) -> bool:
+    """Whether fewer bytes arrived than `Content-Length` announced.
+
+    urllib3 before 2.0 (Debian 12's, which QGIS uses there) accepts a short
+    body silently; a cut-off tile would then reach the decoder as garbage.
+    """
+    expected = response.headers.get("Content-Length", "")
+    received = getattr(response.raw, "tell", None)
+    if not expected.isdigit() or received is None:
+        return False
+    try:
+        return received() < int(expected)
+    except (OSError, ValueError):
+        return False
 
 
 def _network_reason(exc: Exception) -> str:

@@ -61,10 +61,10 @@ def main():
 
     result = {}
     if scenario == "plugin":
+        from qgis.gui import QgsMapCanvas
+
         import mapillary_qgis
         from tests.qgis.iface import RecordingIface
-
-        from qgis.gui import QgsMapCanvas
 
         iface = RecordingIface(QgsMapCanvas())
         plugin = mapillary_qgis.classFactory(iface)
