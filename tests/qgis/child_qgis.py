@@ -2,6 +2,9 @@
 
     python -m tests.qgis.child_qgis <settings_dir> <scenario> [master_password]
 
+With MAPILLARY_TEST_PLUGINS_DIR set, the plugin is imported from that
+folder (an unpacked release zip) instead of the repository.
+
 It installs a QgsCredentials that records every request QGIS makes for the
 master password (and answers with the given one, or refuses), runs the
 scenario and prints one JSON line: what the token store saw, and how many
@@ -51,6 +54,9 @@ def start_app(settings_dir):
 
 def main():
     settings_dir, scenario = sys.argv[1], sys.argv[2]
+    plugins_dir = os.environ.get("MAPILLARY_TEST_PLUGINS_DIR")
+    if plugins_dir:  # load the plugin as installed from the zip, not from the repository
+        sys.path.insert(0, plugins_dir)
     master_password = sys.argv[3] if len(sys.argv) > 3 else None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = start_app(settings_dir)
@@ -71,6 +77,12 @@ def main():
         plugin.initGui()
         store = plugin.token_store
         result["unlock_offered"] = bool(iface.mainWindow().findChildren(QPushButton, "MapillaryUnlockButton"))
+        result["plugin_file"] = mapillary_qgis.__file__
+        from mapillary_qgis.paths import resource
+
+        result["icon_path"] = str(resource("icons", "mapillary.svg"))
+        result["icon_renders"] = not plugin.action.icon().pixmap(32, 32).isNull()
+        result["web_menu"] = iface.web_menu_titles()
     else:
         store = TokenStore()
         store.load()
