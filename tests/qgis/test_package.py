@@ -35,7 +35,9 @@ def test_zip_is_named_by_the_version(release):
 def test_one_top_folder_with_code_metadata_and_resources(release):
     names = release.namelist()
     assert {n.split("/")[0] for n in names} == {"mapillary_qgis"}
-    for required in ("__init__.py", "metadata.txt", "plugin.py", "client.py", "resources/icons/mapillary.svg", "LICENSE"):
+    required_files = ["__init__.py", "metadata.txt", "plugin.py", "client.py", "LICENSE"]
+    required_files.append("resources/icons/mapillary.svg")
+    for required in required_files:
         assert f"mapillary_qgis/{required}" in names
 
 
