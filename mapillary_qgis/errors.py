@@ -16,7 +16,8 @@ REDACTED = "REDACTED"
 # Mapillary tokens look like MLY|<digits>|<hex>; `requests` sends the bars as %7C.
 _PATTERNS = (
     (re.compile(r"(access_token=)[^&\s'\"<>]+", re.IGNORECASE), r"\1" + REDACTED),
-    (re.compile(r"\b((?:OAuth|Bearer)\s+)[^\s'\",}]+", re.IGNORECASE), r"\1" + REDACTED),
+    # "OAuth <token>" as sent in headers; a long token-like word, so "OAuth 2.0" stays readable.
+    (re.compile(r"\b((?:OAuth|Bearer)\s+)(?=[\w|%.-]{16,})[^\s'\",}]+", re.IGNORECASE), r"\1" + REDACTED),
     (re.compile(r"MLY(?:\||%7C)[^\s&'\",}<>]+", re.IGNORECASE), "MLY|" + REDACTED),
 )
 
