@@ -1,0 +1,228 @@
+"""TileSource against the fake Mapillary over real HTTP: de-duplication, cache, failures, cancellation."""
+
+import math
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("osgeo.gdal")
+
+from mapillary_qgis.client import Client  # noqa: E402
+from mapillary_qgis.core.mvt_decode import TileDecodeError  # noqa: E402
+from mapillary_qgis.core.records import SequenceRecord  # noqa: E402
+from mapillary_qgis.core.tile_cache import TileCache  # noqa: E402
+from mapillary_qgis.core.tile_source import AreaTooLargeError, TileSource  # noqa: E402
+from mapillary_qgis.core.tilemath import lonlat_to_mercator  # noqa: E402
+from mapillary_qgis.errors import InvalidTokenError, RateLimitError  # noqa: E402
+from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER, DEMO_TILES  # noqa: E402
+from tests.fake_mapillary.tilemath import in_bbox, tile_for  # noqa: E402
+
+TILESET = "mly1_public"
+LAYERS = ["image", "sequence"]
+CX, CY = tile_for(*DEMO_CENTER, 14)
+BIG_BLOCK = [(14, x, y) for y in range(CY - 2, CY + 3) for x in range(CX - 2, CX + 3)]  # 25 tiles
+
+
+@pytest.fixture
+def client(fake):
+    Client.set_token(None)
+    return Client(fake.token, graph_url=fake.graph_url, tiles_url=fake.tiles_url, max_retries=0)
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return TileCache(tmp_path / "tiles")
+
+
+@pytest.fixture
+def source(client, cache):
+    return TileSource(client, cache)
+
+
+def tile_requests(fake):
+    return [r for r in fake.requests if r.host == "tiles"]
+
+
+def length(points):
+    """Length of a lon/lat line in Mercator metres."""
+    xy = [lonlat_to_mercator(*p) for p in points]
+    return sum(math.dist(a, b) for a, b in zip(xy, xy[1:]))
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def test_demo_block_gives_each_image_once(fake, source):
+    result, cold = timed(source.load, TILESET, DEMO_TILES, LAYERS)
+    assert not result.failures and not result.cancelled and result.fatal is None
+    assert result.tiles == DEMO_TILES and result.requested == 9 and result.from_cache == 0
+    images = result.records["image"]
+    inside = {i.id for i in fake.dataset.images if in_bbox(i.lon, i.lat, DEMO_BBOX)}
+    assert len(images) == len({r.id for r in images}) == len(inside)
+    assert {r.id for r in images} == inside
+    sequences = result.records["sequence"]
+    assert len(sequences) == len({s.id for s in sequences}) == len(fake.dataset.sequences)
+    spanning = [s for s in sequences if len(s.parts) > 1]
+    assert spanning and all(isinstance(s, SequenceRecord) for s in sequences)
+    for record in sequences:  # clipped parts from adjacent tiles neither overlap nor leave gaps
+        sequence = fake.dataset.sequence(record.id)
+        line = [(fake.dataset.image(i).lon, fake.dataset.image(i).lat) for i in sequence.image_ids]
+        assert sum(length(part) for part in record.parts) == pytest.approx(length(line), abs=2.0)
+    _, cached = timed(source.load, TILESET, DEMO_TILES, LAYERS)
+    print(f"3x3 demo block: {cold * 1000:.0f} ms cold, {cached * 1000:.0f} ms cached")
+
+
+def test_only_requested_layers_and_map_features(fake, source):
+    result = source.load(TILESET, DEMO_TILES, ["sequence"])
+    assert list(result.records) == ["sequence"]
+    everything = source.load("mly_map_feature_traffic_sign", DEMO_TILES)
+    assert list(everything.records) == ["traffic_sign"]
+    assert len(everything.records["traffic_sign"]) == sum(1 for f in fake.dataset.traffic_signs if f.lonlat)
+
+
+def test_load_bbox(source):
+    by_box = source.load_bbox(TILESET, DEMO_BBOX, LAYERS)
+    by_tiles = source.load(TILESET, DEMO_TILES, LAYERS)
+    assert sorted(by_box.tiles) == sorted(DEMO_TILES)
+    assert {r.id for r in by_box.records["image"]} == {r.id for r in by_tiles.records["image"]}
+    with pytest.raises(AreaTooLargeError) as info:
+        source.load_bbox(TILESET, (-10.0, 38.0, -8.0, 40.0), LAYERS, max_tiles=100)
+    assert info.value.message.startswith("The area is too large: ")
+    assert info.value.message.endswith("tiles at zoom 14 (at most 100). Zoom in or choose a smaller area.")
+
+
+def test_unknown_tileset_is_refused(source):
+    with pytest.raises(ValueError):
+        source.load("../../etc", DEMO_TILES, LAYERS)
+
+
+def test_second_load_makes_no_requests(fake, source, cache, tmp_path):
+    first = source.load(TILESET, DEMO_TILES, LAYERS)
+    before = len(tile_requests(fake))
+    second = source.load(TILESET, DEMO_TILES, LAYERS)
+    assert len(tile_requests(fake)) == before
+    assert second.from_cache == 9 and second.requested == 0
+    assert second.records == first.records
+    for path in (tmp_path / "tiles").rglob("*"):  # bytes and tile numbers only: no token, no URL
+        assert "access_token" not in path.name and "MLY" not in path.name
+        if path.is_file():
+            assert fake.token.encode() not in path.read_bytes() and b"http" not in path.read_bytes()
+
+
+def test_fetch_returns_checked_bytes(fake, client, cache):
+    source = TileSource(client, cache)
+    direct = client.get(f"{fake.tiles_url}/maps/vtp/{TILESET}/2/14/{CX}/{CY}").content
+    result = source.fetch(TILESET, DEMO_TILES)
+    assert set(result.data) == set(DEMO_TILES) and result.requested == 9
+    assert result.data[(14, CX, CY)] == direct
+    again = TileSource(client, cache).fetch(TILESET, DEMO_TILES)
+    assert again.from_cache == 9 and again.requested == 0 and again.data == result.data
+    uncached = TileSource(client).fetch(TILESET, [(14, CX, CY), (14, CX, CY)])  # duplicates asked once
+    assert uncached.requested == 1 and uncached.data == {(14, CX, CY): direct}
+
+
+def test_a_garbage_tile_fails_alone_and_is_not_cached(fake, source, cache):
+    fake.inject("garbage", host="tiles", path_contains=f"/14/{CX}/{CY}")
+    result = source.load(TILESET, DEMO_TILES, LAYERS)
+    assert list(result.failures) == [(14, CX, CY)]
+    assert isinstance(result.failures[(14, CX, CY)], TileDecodeError)
+    assert len(result.tiles) == 8 and (14, CX, CY) not in result.tiles
+    assert result.records["image"]
+    assert cache.get(TILESET, 14, CX, CY) is None
+    again = source.load(TILESET, DEMO_TILES, LAYERS)  # the fault was for one request
+    assert not again.failures and again.requested == 1 and again.from_cache == 8
+
+
+def test_garbage_in_the_cache_is_dropped_and_fetched_again(source, cache):
+    cache.put(TILESET, 14, CX, CY, b"\xff not a tile")
+    result = source.load(TILESET, [(14, CX, CY)], LAYERS)
+    assert not result.failures and result.requested == 1 and result.from_cache == 0
+    assert cache.get(TILESET, 14, CX, CY)[:1] == b"\x1a"
+    garbage = TileSource(source.client, cache)
+    cache.put(TILESET, 14, CX, CY, b"\xff again")
+    assert garbage.fetch(TILESET, [(14, CX, CY)]).data[(14, CX, CY)] == b"\xff again"  # fetch trusts the cache
+
+
+def test_rate_limited_tile_is_a_failure_of_its_own(fake, source):
+    fake.inject("rate_limit", host="tiles", path_contains=f"/14/{CX}/{CY}", status=429)
+    result = source.load(TILESET, DEMO_TILES, LAYERS)
+    assert list(result.failures) == [(14, CX, CY)]
+    assert isinstance(result.failures[(14, CX, CY)], RateLimitError)
+    assert result.fatal is None and len(result.tiles) == 8
+
+
+def test_invalid_token_stops_the_whole_fetch(fake, client):
+    fake.inject("invalid_token", host="tiles", count=None)
+    source = TileSource(client, None, max_workers=4)
+    result = source.load(TILESET, BIG_BLOCK, LAYERS)
+    assert isinstance(result.fatal, InvalidTokenError)
+    assert list(result.failures.values()) == [result.fatal]  # recorded once
+    assert result.tiles == [] and result.records == {"image": [], "sequence": []}
+    time.sleep(0.2)  # requests already in flight may still arrive
+    assert 1 <= len(tile_requests(fake)) <= 4
+    assert result.requested <= 4
+
+
+def test_cancel_from_the_progress_callback(fake, client):
+    fake.inject("slow", host="tiles", count=None, delay=0.3)
+    event = threading.Event()
+    calls = []
+
+    def progress(done, total):
+        calls.append((done, total))
+        event.set()
+
+    result, elapsed = timed(TileSource(client).load, TILESET, BIG_BLOCK, LAYERS, cancelled=event, progress=progress)
+    assert result.cancelled
+    assert calls[0] == (1, 25) and len(result.tiles) < 25
+    assert elapsed < 1.5
+    time.sleep(0.5)
+    assert len(tile_requests(fake)) < 25  # queued tiles were never requested
+
+
+def test_cancel_returns_promptly_despite_hanging_requests(fake, client):
+    fake.inject("hang", host="tiles", count=None)
+    flag = []
+    threading.Timer(0.3, flag.append, args=(True,)).start()
+    result, elapsed = timed(TileSource(client).load, TILESET, DEMO_TILES, LAYERS, cancelled=lambda: bool(flag))
+    assert result.cancelled and result.tiles == [] and not result.failures
+    assert elapsed < 1.3
+
+
+def test_cancelled_before_start_requests_nothing(fake, source):
+    event = threading.Event()
+    event.set()
+    result = source.load(TILESET, DEMO_TILES, LAYERS, cancelled=event)
+    assert result.cancelled and result.requested == 0 and tile_requests(fake) == []
+
+
+def test_progress_counts_every_tile(source):
+    calls = []
+    source.load(TILESET, DEMO_TILES, LAYERS, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 9) for n in range(1, 10)]
+
+
+def test_loads_from_two_threads_at_once(fake, client, cache):
+    expected = TileSource(client).load(TILESET, BIG_BLOCK, LAYERS)
+    source = TileSource(client, cache)
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append(source.load(TILESET, BIG_BLOCK, LAYERS))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 2
+    for result in results:
+        assert not result.failures
+        assert result.records == expected.records
