@@ -70,7 +70,17 @@ for _name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.util.retr
         _logger.addFilter(_REDACTING_FILTER)
 
 
-def _same_base(url: str, base: str) -> bool:
+def graph_base() -> str:
+    """The Graph API base URL: `MAPILLARY_GRAPH_URL`, else the real host."""
+    return (os.environ.get(GRAPH_URL_ENV) or DEFAULT_GRAPH_URL).rstrip("/")
+
+
+def tiles_base() -> str:
+    """The vector-tile base URL: `MAPILLARY_TILES_URL`, else the real host."""
+    return (os.environ.get(TILES_URL_ENV) or DEFAULT_TILES_URL).rstrip("/")
+
+
+def same_base(url: str, base: str) -> bool:
     """Whether `url` lies under `base` (same scheme, host, port and path prefix)."""
     u, b = urlsplit(url), urlsplit(base)
     if (u.scheme.lower(), u.netloc.lower()) != (b.scheme.lower(), b.netloc.lower()):
@@ -118,8 +128,8 @@ class Client:
         max_wait: float = 60.0,
     ):
         self._token = access_token.strip() if access_token else None
-        self.graph_url = (graph_url or os.environ.get(GRAPH_URL_ENV) or DEFAULT_GRAPH_URL).rstrip("/")
-        self.tiles_url = (tiles_url or os.environ.get(TILES_URL_ENV) or DEFAULT_TILES_URL).rstrip("/")
+        self.graph_url = (graph_url or graph_base()).rstrip("/")
+        self.tiles_url = (tiles_url or tiles_base()).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff = backoff
@@ -212,7 +222,7 @@ class Client:
         return urljoin(base + "/", path.lstrip("/"))
 
     def _kind(self, url: str) -> str:
-        in_tiles, in_graph = _same_base(url, self.tiles_url), _same_base(url, self.graph_url)
+        in_tiles, in_graph = same_base(url, self.tiles_url), same_base(url, self.graph_url)
         if in_tiles and in_graph:  # one host serving both: tile paths tell
             return TILES if "/maps/vtp/" in urlsplit(url).path else GRAPH
         return TILES if in_tiles else GRAPH if in_graph else OTHER

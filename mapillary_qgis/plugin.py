@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QPushButton
 
 from .__about__ import __version__
 from .client import Client
+from .core.tile_cache import TileCache
+from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
+from .gui.layers_tab import LayersTab
 from .paths import resource
 from .qgis_glue import log
+from .qgis_glue.live_layers import LiveLayers
 from .qgis_glue.network import qgis_proxies
+from .qgis_glue.request_hook import TokenRequestHook
 from .qgis_glue.token_store import TokenStore
 
 LOGGER = logging.getLogger(__name__)
@@ -23,6 +29,11 @@ LOGGER = logging.getLogger(__name__)
 MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
+
+
+def tile_cache_dir() -> Path:
+    """Tiles are cached in the QGIS profile, next to QGIS's own caches."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "mapillary_qgis" / "tiles"
 
 
 class MapillaryPlugin:
@@ -34,6 +45,10 @@ class MapillaryPlugin:
         self.action = None
         self.dock: MapillaryDock | None = None
         self.token_store: TokenStore | None = None
+        self.request_hook: TokenRequestHook | None = None
+        self.live_layers: LiveLayers | None = None
+        self.layers_tab: LayersTab | None = None
+        self.tile_cache: TileCache | None = None
         self._locked_bar_shown = False
 
     @staticmethod
@@ -45,6 +60,9 @@ class MapillaryPlugin:
         Client.set_proxy_resolver(qgis_proxies)
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
+        self.request_hook = TokenRequestHook()
+        self.request_hook.install()
+        self.tile_cache = TileCache(tile_cache_dir())
 
         main_window = self.iface.mainWindow()
         self.action = QAction(QIcon(str(resource("icons", "mapillary.svg"))), self.tr("Mapillary"), main_window)
@@ -58,6 +76,11 @@ class MapillaryPlugin:
         self.iface.addPluginToWebMenu(MENU, self.action)
 
         self.dock = MapillaryDock(self.token_store, parent=main_window)
+        self.live_layers = LiveLayers(
+            self.iface.mapCanvas(), lambda: TileSource(Client(), self.tile_cache), parent=self.dock
+        )
+        self.layers_tab = LayersTab(self.live_layers, self.tile_cache, self.token_store)
+        self.dock.add_tab(self.layers_tab, self.tr("Layers"))
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.setToggleVisibilityAction(self.action)  # the button and menu entry show/hide it
@@ -83,6 +106,15 @@ class MapillaryPlugin:
         bar.pushWidget(item, Qgis.MessageLevel.Warning, 0)
 
     def unload(self) -> None:
+        if self.live_layers is not None:
+            self.live_layers.shutdown()
+            self.live_layers = None
+        if self.layers_tab is not None:
+            self.layers_tab.shutdown()
+            self.layers_tab = None
+        if self.request_hook is not None:
+            self.request_hook.uninstall()
+            self.request_hook = None
         if self.dock is not None:
             self.dock.cancel_work()
             self.iface.removeDockWidget(self.dock)

@@ -15,8 +15,8 @@ from qgis.PyQt.QtCore import QTimer
 RUN_DIR = Path(os.environ["MAPILLARY_RUN_DIR"])
 DEMO_TOKEN = os.environ.get("MAPILLARY_RUN_DEMO_TOKEN")
 AUTOQUIT = os.environ.get("MAPILLARY_RUN_AUTOQUIT") == "1"
-# Central Lisbon in Web Mercator, where the fake's demo data lies.
-DEMO_EXTENT = QgsRectangle(-1020000, 4676000, -1014000, 4680000)
+# Central Lisbon in Web Mercator (about z15), where the fake's demo data lies.
+DEMO_EXTENT = QgsRectangle(-1018900, 4679300, -1016000, 4681100)
 
 iface = qgis.utils.iface
 result = {"ok": False, "steps": []}
@@ -87,17 +87,73 @@ def step_first_state():
 def wait_for_test(tries):
     if plugin().dock._task is not None and tries > 0:
         return later(250, lambda: wait_for_test(tries - 1))
-    later(500, step_final)
+    later(500, step_token_tested)
+
+
+def step_token_tested():
+    state = dock_state()
+    result["steps"].append({"step": "token", "dock_state": state, "detail": plugin().dock.detail_label.text(),
+                            "screenshot": screenshot("screenshot-token.png")})
+    expected = "valid" if (DEMO_TOKEN or plugin().token_store.has_token) else "none"
+    if state != expected:
+        return finish(False, f"dock state {state}, expected {expected}")
+    step_layers()
+
+
+def step_layers():
+    """Tick the coverage and the exact images and sequences, as a user would in the Layers tab."""
+    dock = plugin().dock
+    dock.tabs.setCurrentWidget(plugin().layers_tab)
+    for key in ("coverage", "sequences", "images"):
+        plugin().layers_tab.boxes[key].setChecked(True)
+    later(1000, lambda: wait_for_layers(120))
+
+
+def images_layer():
+    from mapillary_qgis.qgis_glue.exact_layers import find_exact
+
+    layers = find_exact("images")
+    return layers[0] if layers else None
+
+
+def wait_for_layers(tries):
+    layer = images_layer()
+    busy = bool(plugin().live_layers._tasks)
+    if (busy or layer is None or layer.featureCount() == 0) and tries > 0:
+        return later(500, lambda: wait_for_layers(tries - 1))
+    iface.mapCanvas().refreshAllLayers()
+    later(3000, step_final)
 
 
 def step_final():
+    layer = images_layer()
+    features = list(layer.getFeatures()) if layer is not None else []
+    ids = [f["id"] for f in features]
+    dates = [f["captured_at"] for f in features if f["captured_at"]]
+    result["steps"].append({
+        "step": "layers",
+        "images": len(features),
+        "max_image_id": max(ids) if ids else None,
+        "first_capture": min(dates).toString("yyyy-MM-ddThh:mm:ss.zzzZ") if dates else None,
+        "layers_status": plugin().layers_tab.status_label.text(),
+        "screenshot": screenshot("screenshot.png"),
+    })
     project_path = RUN_DIR / "project.qgz"
     QgsProject.instance().write(str(project_path))
-    state = dock_state()
-    result["steps"].append({"step": "token", "dock_state": state, "detail": plugin().dock.detail_label.text(),
-                            "screenshot": screenshot("screenshot.png"), "project": str(project_path)})
-    expected = "valid" if (DEMO_TOKEN or plugin().token_store.has_token) else "none"
-    finish(state == expected and plugin().toolbar.isVisible(), f"dock state {state}, expected {expected}")
+    result["project"] = str(project_path)
+    if layer is not None:
+        table = iface.showAttributeTable(layer)
+        later(1500, lambda: finish_with_table(table, ids))
+    else:
+        finish(False, "no exact images layer")
+
+
+def finish_with_table(table, ids):
+    path = RUN_DIR / "attribute-table.png"
+    table.grab().save(str(path))
+    result["attribute_table"] = str(path)
+    exact = bool(ids) and max(ids) > 2**31
+    finish(exact and plugin().toolbar.isVisible(), "" if exact else "image ids are not exact 64-bit values")
 
 
 later(1000, step_show)

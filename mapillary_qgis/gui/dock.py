@@ -53,6 +53,10 @@ class MapillaryDock(QgsDockWidget):
         store.changed.connect(self._show_state)
         self._show_state(store.state)
 
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        """Later features live in tabs beside "Account"."""
+        self.tabs.addTab(widget, title)
+
     # -- layout -----------------------------------------------------------------
 
     def _account_tab(self) -> QWidget:
@@ -160,7 +164,8 @@ class MapillaryDock(QgsDockWidget):
         if not self._store.has_token or self._task is not None:
             return
         client = self._make_client()
-        self._task = CallableTask(self.tr("Testing the Mapillary token"), lambda: check_token(client), self._tested)
+        description = self.tr("Testing the Mapillary token")
+        self._task = CallableTask(description, lambda task: check_token(client), self._tested)
         self._show_state(self._store.state, self.tr("Testing…"))
         run_in_background(self._task)
 
@@ -174,6 +179,5 @@ class MapillaryDock(QgsDockWidget):
     def cancel_work(self) -> None:
         """Called on unload: stop background work and never call back into this dock."""
         if self._task is not None:
-            self._task._on_done = lambda *args: None
-            self._task.cancel()
+            self._task.forget()
             self._task = None

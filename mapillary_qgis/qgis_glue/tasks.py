@@ -8,6 +8,7 @@ never raises; the result or the error is kept and handed to `on_done` in
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsTask
@@ -18,18 +19,36 @@ LOGGER = logging.getLogger(__name__)
 
 
 class CallableTask(QgsTask):
-    """Runs `function()` in the background; `on_done(result, error)` afterwards."""
+    """Runs `function(task)` in the background; `on_done(result, error)` afterwards.
 
-    def __init__(self, description: str, function: Callable[[], object], on_done: Callable, flags=None):
+    `cancel_event` is set when the task is cancelled: long work passes it on
+    (the tile source stops within a second) so cancelling really stops it.
+    """
+
+    def __init__(self, description: str, function: Callable[[CallableTask], object], on_done: Callable, flags=None):
         super().__init__(description, flags if flags is not None else QgsTask.Flag.CanCancel)
         self._function = function
         self._on_done = on_done
+        self.cancel_event = threading.Event()
         self.result = None
         self.error: Exception | None = None
 
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        super().cancel()
+
+    def report_progress(self, done: int, total: int) -> None:
+        """A progress callback for the core (any thread)."""
+        self.setProgress(100.0 * done / total if total else 100.0)
+
+    def forget(self) -> None:
+        """Cancel, and never call `on_done`: its receiver is going away."""
+        self._on_done = lambda *args: None
+        self.cancel()
+
     def run(self) -> bool:
         try:
-            self.result = self._function()
+            self.result = self._function(self)
         except MapillaryError as exc:
             self.error = exc
         except Exception as exc:  # reported in finished(), never raised in a worker

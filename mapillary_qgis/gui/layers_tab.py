@@ -1,0 +1,120 @@
+"""The dock's "Layers" tab: each Mapillary layer on and off, the tile cache, what is happening."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProject
+from qgis.PyQt.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..core.tile_cache import TileCache
+from ..core.token import TokenState
+from ..qgis_glue.coverage import COVERAGE, add_to_project, coverage_layer, find_layers
+from ..qgis_glue.exact_layers import EXACT
+from ..qgis_glue.live_layers import LiveLayers
+from ..qgis_glue.token_store import TokenStore
+
+COLOURS = {"info": None, "warning": "#b36b00", "error": "#d0312d"}
+
+
+class LayersTab(QWidget):
+    def __init__(self, live: LiveLayers, cache: TileCache | None, store: TokenStore,
+                 project: QgsProject | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("MapillaryLayersTab")
+        self._live = live
+        self._cache = cache
+        self._store = store
+        self._project = project or QgsProject.instance()
+        self.boxes: dict[str, QCheckBox] = {}
+
+        coverage = QGroupBox(self.tr("Coverage (browse at any zoom)"))
+        coverage_layout = QVBoxLayout(coverage)
+        for key, spec in COVERAGE.items():
+            coverage_layout.addWidget(self._box(key, spec.name, self._toggle_coverage))
+
+        exact = QGroupBox(self.tr("Exact data (zoom 14 and closer; filter, select, export)"))
+        exact_layout = QVBoxLayout(exact)
+        for key, spec in EXACT.items():
+            exact_layout.addWidget(self._box(key, spec.name, self._toggle_exact))
+
+        self.clear_cache_button = QPushButton(self.tr("Clear tile cache"))
+        self.clear_cache_button.setObjectName("MapillaryClearCache")
+        self.clear_cache_button.clicked.connect(self.clear_cache)
+        self.clear_cache_button.setEnabled(cache is not None)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("MapillaryLayersStatus")
+        self.status_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(coverage)
+        layout.addWidget(exact)
+        layout.addWidget(self.clear_cache_button)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+        live.status.connect(self.show_status)
+        self._project.layersAdded.connect(self.sync)
+        self._project.layersRemoved.connect(self.sync)
+        self.sync()
+
+    def _box(self, key: str, label: str, slot) -> QCheckBox:
+        box = QCheckBox(label)
+        box.setObjectName(f"MapillaryLayer_{key}")
+        box.toggled.connect(lambda on, k=key: slot(k, on))
+        self.boxes[key] = box
+        return box
+
+    def sync(self, *args) -> None:
+        """Tick exactly the layers that are in the project (the user may remove them)."""
+        for key, box in self.boxes.items():
+            present = bool(find_layers(key, self._project))
+            if box.isChecked() != present:
+                box.blockSignals(True)
+                box.setChecked(present)
+                box.blockSignals(False)
+
+    def _token_usable(self) -> bool:
+        if self._store.state == TokenState.LOCKED:
+            self.show_status("warning", self.tr(
+                "Your Mapillary token is locked in the QGIS authentication database: "
+                "press “Unlock token…” in the Account tab."))
+            return False
+        if not self._store.has_token:
+            self.show_status("warning", self.tr("Save your Mapillary access token in the Account tab first."))
+            return False
+        return True
+
+    def _toggle_coverage(self, key: str, on: bool) -> None:
+        if on:
+            if not find_layers(key, self._project):
+                self._token_usable()  # the layer is added anyway; it says why it stays empty
+                add_to_project(coverage_layer(key), self._project)
+        else:
+            for layer in find_layers(key, self._project):
+                self._project.removeMapLayer(layer.id())
+
+    def _toggle_exact(self, key: str, on: bool) -> None:
+        if on:
+            self._token_usable()
+            self._live.enable(key)
+        else:
+            self._live.disable(key)
+
+    def clear_cache(self) -> None:
+        if self._cache is not None:
+            self._cache.clear()
+        self._live.clear_loaded()
+        self.show_status("info", self.tr("The Mapillary tile cache is empty."))
+
+    def show_status(self, level: str, text: str) -> None:
+        colour = COLOURS.get(level)
+        self.status_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.status_label.setProperty("level", level)
+        self.status_label.setText(text)
+
+    def shutdown(self) -> None:
+        try:
+            self._project.layersAdded.disconnect(self.sync)
+            self._project.layersRemoved.disconnect(self.sync)
+        except TypeError:
+            pass

@@ -1,0 +1,197 @@
+"""Exact layers that follow the map.
+
+When the map moves (debounced), the z14 tiles of the view that are not loaded
+yet are fetched and decoded in a `QgsTask` through the one tile pipeline
+(`core.tile_source`), and their records are added to the exact layers. A new
+view cancels the work for the old one. Tiles already loaded are not fetched
+again; the disk cache makes a return to an area free of requests even after
+a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
+
+from ..core.mvt_decode import TileDecodeError
+from ..core.records import merge_sequences
+from ..core.tile_source import TileSource
+from ..core.tilemath import tile_count, tiles_for_bbox
+from ..errors import InvalidTokenError, MapillaryError, RateLimitError
+from .coverage import add_to_project
+from .exact_layers import EXACT, exact_layer, find_exact, replace_features
+from .tasks import CallableTask, run_in_background
+
+LOGGER = logging.getLogger(__name__)
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+ZOOM = 14
+
+
+class LiveLayers(QObject):
+    """Owns the exact layers; `status(level, text)` tells the dock what happens."""
+
+    status = pyqtSignal(str, str)  # "info" | "warning" | "error", message for the user
+
+    def __init__(self, canvas, make_source: Callable[[], TileSource], project: QgsProject | None = None,
+                 max_tiles: int = 36, debounce_ms: int = 600, parent: QObject | None = None):
+        super().__init__(parent)
+        self._canvas = canvas
+        self._make_source = make_source
+        self._project = project or QgsProject.instance()
+        self.max_tiles = max_tiles
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.load_view)
+        self._records: dict[str, dict] = {}  # layer key -> record id -> record
+        self._loaded: dict[str, set] = {}  # tileset -> tiles loaded
+        self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
+        canvas.extentsChanged.connect(self._timer.start)
+        self._project.layersWillBeRemoved.connect(self._layers_removed)
+
+    # -- which layers ---------------------------------------------------------------
+
+    def enabled_keys(self) -> list[str]:
+        return [key for key in EXACT if find_exact(key, self._project)]
+
+    def enable(self, key: str):
+        layers = find_exact(key, self._project)
+        if layers:
+            return layers[0]
+        layer = exact_layer(key)
+        add_to_project(layer, self._project)
+        self._records[key] = {}
+        self._loaded.pop(EXACT[key].tileset, None)  # reload its tiles for this layer
+        self.load_view()
+        return layer
+
+    def disable(self, key: str) -> None:
+        for layer in find_exact(key, self._project):
+            self._project.removeMapLayer(layer.id())
+
+    def _layers_removed(self, layer_ids) -> None:
+        for key in list(self._records):
+            if not any(layer.id() not in layer_ids for layer in find_exact(key, self._project)):
+                self._records.pop(key, None)
+
+    # -- loading --------------------------------------------------------------------
+
+    def view_tiles(self) -> list[tuple[int, int, int]] | None:
+        """The z14 tiles of the map view, or None when the view needs too many."""
+        extent = self._canvas.extent()
+        transform = QgsCoordinateTransform(self._canvas.mapSettings().destinationCrs(), WGS84, self._project)
+        try:
+            box: QgsRectangle = transform.transformBoundingBox(extent)
+        except Exception:  # QgsCsException: a view outside the world
+            return []
+        bbox = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+        if tile_count(*bbox, ZOOM) > self.max_tiles:  # count first: a world view has millions of tiles
+            return None
+        return [(ZOOM, x, y) for x, y in tiles_for_bbox(*bbox, ZOOM)]
+
+    def load_view(self) -> None:
+        keys = self.enabled_keys()
+        if not keys:
+            return
+        tiles = self.view_tiles()
+        if tiles is None:
+            self.status.emit("info", self.tr("Zoom in to load exact Mapillary data (street level, zoom 14 or closer)."))
+            return
+        by_tileset: dict[str, list[str]] = {}
+        for key in keys:
+            by_tileset.setdefault(EXACT[key].tileset, []).append(key)
+        for tileset, tileset_keys in by_tileset.items():
+            missing = [t for t in tiles if t not in self._loaded.get(tileset, set())]
+            if missing:
+                self._start(tileset, tileset_keys, missing)
+
+    def _start(self, tileset: str, keys: list[str], tiles: list) -> None:
+        old = self._tasks.pop(tileset, None)
+        if old is not None:
+            old.forget()  # a new view makes the old work stale
+        layers = sorted({EXACT[key].tile_layer for key in keys})
+        source = self._make_source()
+
+        def work(task: CallableTask):
+            return source.load(tileset, tiles, layers, cancelled=task.cancel_event, progress=task.report_progress)
+
+        task = CallableTask(self.tr("Loading Mapillary data"), work,
+                            lambda result, error: self._loaded_tiles(tileset, keys, result, error))
+        self._tasks[tileset] = task
+        self.status.emit("info", self.tr("Loading {} Mapillary tiles…").format(len(tiles)))
+        run_in_background(task)
+
+    def _loaded_tiles(self, tileset: str, keys: list[str], result, error) -> None:
+        self._tasks.pop(tileset, None)
+        if error is not None:
+            self._report(error)
+            return
+        if result is None or result.cancelled:
+            return
+        loaded = self._loaded.setdefault(tileset, set())
+        loaded.update(tile for tile in result.tiles if tile not in result.failures)
+        for key in keys:
+            self._merge(key, result.records.get(EXACT[key].tile_layer, []))
+        self._report_failures(result.failures)
+
+    def _merge(self, key: str, records: list) -> None:
+        known = self._records.setdefault(key, {})
+        if key == "sequences":  # a sequence crossing tiles loaded at different times is one line
+            known.update((r.id, r) for r in merge_sequences([list(known.values()), records]))
+        else:
+            known.update((r.id, r) for r in records)
+        for layer in find_exact(key, self._project):
+            count = replace_features(layer, known.values())
+            self.status.emit("info", self.tr("{}: {} features").format(layer.name(), count))
+
+    def _report_failures(self, failures: dict) -> None:
+        if not failures:
+            return
+        errors = list(failures.values())
+        token_error = next((e for e in errors if isinstance(e, InvalidTokenError)), None)
+        if token_error is not None:  # one message, not one per tile
+            self._report(token_error)
+            return
+        garbage = [tile for tile, e in failures.items() if isinstance(e, TileDecodeError)]
+        for tile in garbage:
+            LOGGER.warning("Mapillary tile %s/%s/%s could not be read and was skipped.", *tile)
+        others = [e for e in errors if not isinstance(e, TileDecodeError)]
+        if others:
+            self._report(others[0], count=len(failures))
+        else:
+            self.status.emit("warning", self.tr("{} unreadable Mapillary tiles were skipped.").format(len(garbage)))
+
+    def _report(self, error: Exception, count: int = 1) -> None:
+        if isinstance(error, MapillaryError):
+            text = error.message
+        else:
+            text = self.tr("Loading Mapillary data failed unexpectedly; see the QGIS message log.")
+        if isinstance(error, RateLimitError):
+            text = self.tr("Mapillary rate-limited the requests; {} tiles are missing. Pan again later.").format(count)
+        level = "error" if isinstance(error, InvalidTokenError) else "warning"
+        self.status.emit(level, text)
+
+    # -- shutdown -------------------------------------------------------------------
+
+    def clear_loaded(self) -> None:
+        """Forget which tiles were loaded (after clearing the cache)."""
+        self._loaded.clear()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        for task in self._tasks.values():
+            task.forget()
+        self._tasks.clear()
+        try:
+            self._canvas.extentsChanged.disconnect(self._timer.start)
+            self._project.layersWillBeRemoved.disconnect(self._layers_removed)
+        except TypeError:
+            pass
