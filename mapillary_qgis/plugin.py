@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication
+from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QPushButton
@@ -13,15 +13,16 @@ from qgis.PyQt.QtWidgets import QAction, QPushButton
 from .__about__ import __version__
 from .client import Client
 from .core.tile_cache import TileCache
+from .core.tile_server import LocalTileServer
 from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
 from .gui.layers_tab import LayersTab
 from .paths import resource
 from .qgis_glue import log
+from .qgis_glue.coverage import repoint
 from .qgis_glue.live_layers import LiveLayers
 from .qgis_glue.network import qgis_proxies
-from .qgis_glue.request_hook import TokenRequestHook
 from .qgis_glue.token_store import TokenStore
 
 LOGGER = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ class MapillaryPlugin:
         self.action = None
         self.dock: MapillaryDock | None = None
         self.token_store: TokenStore | None = None
-        self.request_hook: TokenRequestHook | None = None
+        self.tile_source: TileSource | None = None
+        self.tile_server: LocalTileServer | None = None
         self.live_layers: LiveLayers | None = None
         self.layers_tab: LayersTab | None = None
         self.tile_cache: TileCache | None = None
@@ -60,9 +62,12 @@ class MapillaryPlugin:
         Client.set_proxy_resolver(qgis_proxies)
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
-        self.request_hook = TokenRequestHook()
-        self.request_hook.install()
         self.tile_cache = TileCache(tile_cache_dir())
+        self.tile_source = TileSource(Client(), self.tile_cache)
+        self.tile_server = LocalTileServer(self.tile_source).start()
+        # QGIS may end Python at exit without calling unload(): stop the server and the loads first.
+        QgsApplication.instance().aboutToQuit.connect(self._before_quit)
+        QgsProject.instance().readProject.connect(self._project_read)
 
         main_window = self.iface.mainWindow()
         self.action = QAction(QIcon(str(resource("icons", "mapillary.svg"))), self.tr("Mapillary"), main_window)
@@ -76,10 +81,8 @@ class MapillaryPlugin:
         self.iface.addPluginToWebMenu(MENU, self.action)
 
         self.dock = MapillaryDock(self.token_store, parent=main_window)
-        self.live_layers = LiveLayers(
-            self.iface.mapCanvas(), lambda: TileSource(Client(), self.tile_cache), parent=self.dock
-        )
-        self.layers_tab = LayersTab(self.live_layers, self.tile_cache, self.token_store)
+        self.live_layers = LiveLayers(self.iface.mapCanvas(), lambda: self.tile_source, parent=self.dock)
+        self.layers_tab = LayersTab(self.live_layers, self.tile_server, self.tile_cache, self.token_store)
         self.dock.add_tab(self.layers_tab, self.tr("Layers"))
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -105,16 +108,33 @@ class MapillaryPlugin:
         item.layout().addWidget(button)
         bar.pushWidget(item, Qgis.MessageLevel.Warning, 0)
 
+    def _project_read(self, *args) -> None:
+        if self.tile_server is not None:
+            repoint(QgsProject.instance(), self.tile_server)
+
+    def _before_quit(self) -> None:
+        if self.live_layers is not None:
+            self.live_layers.shutdown()
+        if self.tile_server is not None:
+            self.tile_server.stop()
+            self.tile_server = None
+
     def unload(self) -> None:
+        for signal, slot in ((QgsApplication.instance().aboutToQuit, self._before_quit),
+                             (QgsProject.instance().readProject, self._project_read)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
         if self.live_layers is not None:
             self.live_layers.shutdown()
             self.live_layers = None
         if self.layers_tab is not None:
             self.layers_tab.shutdown()
             self.layers_tab = None
-        if self.request_hook is not None:
-            self.request_hook.uninstall()
-            self.request_hook = None
+        if self.tile_server is not None:
+            self.tile_server.stop()
+            self.tile_server = None
         if self.dock is not None:
             self.dock.cancel_work()
             self.iface.removeDockWidget(self.dock)

@@ -81,7 +81,7 @@ def main() -> int:
         env["MAPILLARY_RUN_AUTOQUIT"] = "1"
         command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"] + command
     try:
-        subprocess.run(command, env=env, cwd=RUN_DIR, timeout=600, check=False)
+        qgis = subprocess.run(command, env=env, cwd=RUN_DIR, timeout=600, check=False)
     finally:
         if fake is not None:
             fake.terminate()
@@ -92,8 +92,9 @@ def main() -> int:
         print("QGIS ended without a result (see the output above).")
         return 0 if not headless else 1
     result = json.loads(result_file.read_text(encoding="utf-8"))
+    result["qgis_exit_code"] = qgis.returncode  # a crash on the way out counts as a failure
     print(json.dumps(result, indent=2))
-    return 0 if result.get("ok") else 1
+    return 0 if result.get("ok") and qgis.returncode == 0 else 1
 
 
 if __name__ == "__main__":

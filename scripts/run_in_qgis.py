@@ -37,7 +37,16 @@ def finish(ok, reason=""):
         result["reason"] = reason
     (RUN_DIR / "result.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     if AUTOQUIT:
-        later(200, lambda: QgsApplication.exit(0 if ok else 1))
+        later(200, quit_qgis)
+
+
+def quit_qgis():
+    """The normal way out (QGIS then shuts its tile downloads down), without a "save changes?" question."""
+    for widget in QgsApplication.topLevelWidgets():
+        if widget is not iface.mainWindow() and widget.isVisible():
+            widget.close()
+    QgsProject.instance().setDirty(False)
+    iface.actionExit().trigger()
 
 
 def screenshot(name):
@@ -104,9 +113,11 @@ def step_layers():
     """Tick the coverage and the exact images and sequences, as a user would in the Layers tab."""
     dock = plugin().dock
     dock.tabs.setCurrentWidget(plugin().layers_tab)
-    for key in ("coverage", "sequences", "images"):
+    for key in os.environ.get("MAPILLARY_RUN_LAYERS", "coverage,sequences,images").split(","):
         plugin().layers_tab.boxes[key].setChecked(True)
-    later(1000, lambda: wait_for_layers(120))
+    # The first layer of a new project zooms QGIS out to its extent, a moment later: zoom back in.
+    later(1000, lambda: iface.mapCanvas().setExtent(DEMO_EXTENT))
+    later(2500, lambda: wait_for_layers(120))
 
 
 def images_layer():

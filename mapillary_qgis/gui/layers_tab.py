@@ -6,6 +6,7 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.tile_cache import TileCache
+from ..core.tile_server import LocalTileServer
 from ..core.token import TokenState
 from ..qgis_glue.coverage import COVERAGE, add_to_project, coverage_layer, find_layers
 from ..qgis_glue.exact_layers import EXACT
@@ -16,11 +17,12 @@ COLOURS = {"info": None, "warning": "#b36b00", "error": "#d0312d"}
 
 
 class LayersTab(QWidget):
-    def __init__(self, live: LiveLayers, cache: TileCache | None, store: TokenStore,
+    def __init__(self, live: LiveLayers, server: LocalTileServer, cache: TileCache | None, store: TokenStore,
                  project: QgsProject | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("MapillaryLayersTab")
         self._live = live
+        self._server = server
         self._cache = cache
         self._store = store
         self._project = project or QgsProject.instance()
@@ -88,7 +90,7 @@ class LayersTab(QWidget):
         if on:
             if not find_layers(key, self._project):
                 self._token_usable()  # the layer is added anyway; it says why it stays empty
-                add_to_project(coverage_layer(key), self._project)
+                add_to_project(coverage_layer(key, self._server), self._project)
         else:
             for layer in find_layers(key, self._project):
                 self._project.removeMapLayer(layer.id())

@@ -1,9 +1,10 @@
-"""Coverage layers: QGIS vector-tile layers straight from Mapillary's tiles.
+"""Coverage layers: QGIS vector-tile layers of Mapillary's tiles, for browsing at every zoom.
 
-For browsing at every zoom. Their URIs hold no token (`request_hook` adds it
-at request time). Their attributes are not to be trusted for ids and dates on
-QGIS 3.22 and 3.40, whose decoder truncates 64-bit integers: the exact layers
-and identify never read them.
+They get their tiles from the plugin's loopback tile server
+(`core/tile_server.py`, which says why), so their sources hold no token.
+Their attributes are not to be trusted for ids and dates on QGIS 3.22 and
+3.40, whose decoder truncates 64-bit integers: the exact layers and identify
+never read them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import dataclass
 
 from qgis.core import QgsDataSourceUri, QgsProject, QgsVectorTileLayer
 
-from ..client import tiles_base
-from ..core.tilesets import xyz_template
+from ..core.tile_server import LocalTileServer
 from . import styles
 
 ATTRIBUTION = "© Mapillary, CC BY-SA"
@@ -50,18 +50,19 @@ COVERAGE = {
 }
 
 
-def coverage_uri(tileset: str, zmin: int) -> str:
+def coverage_uri(server: LocalTileServer, key: str) -> str:
+    spec = COVERAGE[key]
     uri = QgsDataSourceUri()
     uri.setParam("type", "xyz")
-    uri.setParam("url", xyz_template(tiles_base(), tileset))
-    uri.setParam("zmin", str(zmin))
+    uri.setParam("url", server.xyz_template(spec.tileset))
+    uri.setParam("zmin", str(spec.zmin))
     uri.setParam("zmax", "14")  # no tiles above 14: QGIS over-zooms
     return bytes(uri.encodedUri()).decode()
 
 
-def coverage_layer(key: str) -> QgsVectorTileLayer:
+def coverage_layer(key: str, server: LocalTileServer) -> QgsVectorTileLayer:
     spec = COVERAGE[key]
-    layer = QgsVectorTileLayer(coverage_uri(spec.tileset, spec.zmin), spec.name)
+    layer = QgsVectorTileLayer(coverage_uri(server, key), spec.name)
     layer.setRenderer(spec.renderer())
     layer.setAttribution(ATTRIBUTION)
     layer.setAttributionUrl("https://www.mapillary.com")
@@ -80,6 +81,17 @@ def add_to_project(layer, project: QgsProject | None = None) -> None:
     project = project or QgsProject.instance()
     project.addMapLayer(layer, False)
     mapillary_group(project).addLayer(layer)
+
+
+def repoint(project: QgsProject, server: LocalTileServer) -> int:
+    """Point the coverage layers of a project saved in another session at this session's server."""
+    moved = 0
+    for layer in project.mapLayers().values():
+        key = layer.customProperty(LAYER_KEY_PROPERTY)
+        if key in COVERAGE and server.base_url not in layer.source():
+            layer.setDataSource(coverage_uri(server, key), layer.name(), layer.providerType())
+            moved += 1
+    return moved
 
 
 def find_layers(key: str, project: QgsProject | None = None) -> list:

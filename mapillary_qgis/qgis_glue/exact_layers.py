@@ -123,6 +123,8 @@ def exact_layer(key: str) -> QgsVectorLayer:
     layer.setRenderer(spec.style())
     layer.setAttribution(ATTRIBUTION)
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
+    # Its content is re-made from tiles (and the tile cache): QGIS need not warn that it is lost on exit.
+    layer.setCustomProperty("skipMemoryLayersCheck", 1)
     return layer
 
 
