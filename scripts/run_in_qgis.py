@@ -132,8 +132,25 @@ def wait_for_layers(tries):
     busy = bool(plugin().live_layers._tasks)
     if (busy or layer is None or layer.featureCount() == 0) and tries > 0:
         return later(500, lambda: wait_for_layers(tries - 1))
-    iface.mapCanvas().refreshAllLayers()
+    zoom_to_a_street()
     later(3000, step_final)
+
+
+def zoom_to_a_street():
+    """Close enough to see each image's viewing direction along one sequence."""
+    from mapillary_qgis.qgis_glue.exact_layers import find_exact
+    from qgis.core import QgsCoordinateTransform
+
+    sequences = find_exact("sequences")
+    feature = next(iter(sequences[0].getFeatures()), None) if sequences else None
+    if feature is None:
+        return
+    to_map = QgsCoordinateTransform(sequences[0].crs(), iface.mapCanvas().mapSettings().destinationCrs(),
+                                    QgsProject.instance())
+    extent = to_map.transformBoundingBox(feature.geometry().boundingBox())
+    extent.grow(max(extent.width(), extent.height()) * 0.3 + 50)
+    iface.mapCanvas().setExtent(extent)
+    iface.mapCanvas().refreshAllLayers()
 
 
 def step_final():
