@@ -138,8 +138,9 @@ def wait_for_layers(tries):
 
 def zoom_to_a_street():
     """Close enough to see each image's viewing direction along one sequence."""
-    from mapillary_qgis.qgis_glue.exact_layers import find_exact
     from qgis.core import QgsCoordinateTransform
+
+    from mapillary_qgis.qgis_glue.exact_layers import find_exact
 
     sequences = find_exact("sequences")
     feature = next(iter(sequences[0].getFeatures()), None) if sequences else None
