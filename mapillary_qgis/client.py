@@ -114,6 +114,7 @@ class Client:
 
     _default_token: str | None = None
     _proxy_resolver: ProxyResolver | None = None
+    _retry_listener: Callable[[MapillaryError, float], None] | None = None
     _class_lock = threading.Lock()
 
     def __init__(
@@ -156,6 +157,12 @@ class Client:
         """Install a function `url -> requests proxies dict` (the QGIS glue)."""
         with Client._class_lock:
             Client._proxy_resolver = resolver
+
+    @staticmethod
+    def set_retry_listener(listener: Callable[[MapillaryError, float], None] | None) -> None:
+        """Install a function `(error, seconds)` told before each wait for a retry (any thread)."""
+        with Client._class_lock:
+            Client._retry_listener = listener
 
     @property
     def token(self) -> str | None:
@@ -267,6 +274,12 @@ class Client:
                 "Mapillary request to %s failed (%s); retry %d of %d in %.1f s",
                 where, error.message, attempt + 1, self.max_retries, delay,
             )
+            listener = Client._retry_listener
+            if listener is not None:
+                try:
+                    listener(error, delay)
+                except Exception:  # a listener must not break requests
+                    LOGGER.debug("retry listener failed", exc_info=True)
             self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 

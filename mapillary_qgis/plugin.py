@@ -23,6 +23,7 @@ from .qgis_glue import log
 from .qgis_glue.coverage import repoint
 from .qgis_glue.live_layers import LiveLayers
 from .qgis_glue.network import qgis_proxies
+from .qgis_glue.notices import Notices
 from .qgis_glue.token_store import TokenStore
 
 LOGGER = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class MapillaryPlugin:
         self.live_layers: LiveLayers | None = None
         self.layers_tab: LayersTab | None = None
         self.tile_cache: TileCache | None = None
+        self.notices: Notices | None = None
         self._locked_bar_shown = False
 
     @staticmethod
@@ -64,7 +66,10 @@ class MapillaryPlugin:
         self.token_store.load()  # never prompts for the master password
         self.tile_cache = TileCache(tile_cache_dir())
         self.tile_source = TileSource(Client(), self.tile_cache)
-        self.tile_server = LocalTileServer(self.tile_source).start()
+        self.notices = Notices()
+        self.token_store.changed.connect(self.notices.reset)
+        Client.set_retry_listener(self.notices.retrying)
+        self.tile_server = LocalTileServer(self.tile_source, on_error=self.notices.tile_failed).start()
         # QGIS may end Python at exit without calling unload(): stop the server and the loads first.
         QgsApplication.instance().aboutToQuit.connect(self._before_quit)
         QgsProject.instance().readProject.connect(self._project_read)
@@ -84,6 +89,7 @@ class MapillaryPlugin:
         self.live_layers = LiveLayers(self.iface.mapCanvas(), lambda: self.tile_source, parent=self.dock)
         self.layers_tab = LayersTab(self.live_layers, self.tile_server, self.tile_cache, self.token_store)
         self.dock.add_tab(self.layers_tab, self.tr("Layers"))
+        self.notices.notice.connect(self.layers_tab.show_status)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.setToggleVisibilityAction(self.action)  # the button and menu entry show/hide it
@@ -150,5 +156,6 @@ class MapillaryPlugin:
             self.toolbar = None
         self.token_store = None
         Client.set_proxy_resolver(None)
+        Client.set_retry_listener(None)
         Client.set_token(None)
         log.uninstall()

@@ -23,7 +23,7 @@ import re
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
+from typing import Callable, Optional
 
 from ..errors import InvalidTokenError, MapillaryError, NotFoundError, RateLimitError
 from .tile_source import TileSource
@@ -54,8 +54,9 @@ class LocalTileServer:
     once (a rejected token, a rate limit) instead of once per tile.
     """
 
-    def __init__(self, source: TileSource, port: int = 0):
+    def __init__(self, source: TileSource, port: int = 0, on_error: Optional[Callable[[MapillaryError], None]] = None):
         self.source = source
+        self.on_error = on_error  # told of each failed tile, from a server thread
         self.session = secrets.token_hex(8)
         self.last_error: Optional[MapillaryError] = None
         self.served = 0
@@ -95,6 +96,8 @@ class LocalTileServer:
         error = result.failures.get((z, x, y))
         if error is not None:
             self.last_error = error
+            if self.on_error is not None:
+                self.on_error(error)
             return _status_for(error), b""
         self.served += 1
         return 200, result.data.get((z, x, y), b"")

@@ -111,3 +111,38 @@ def test_saved_project_holds_no_token_and_reopens_in_a_new_session(server, fake_
         assert drawn_pixels(render([coverage], demo_tile_extent())) > 200
     finally:
         next_session.stop()
+
+
+def test_a_rejected_token_is_told_once_on_the_gui_thread(qtbot, fake_env):
+    from mapillary_qgis.qgis_glue.notices import Notices
+
+    notices = Notices()
+    heard = []
+    notices.notice.connect(lambda level, text: heard.append((level, text)))
+    Client.set_token(fake_env.token)
+    fake_env.inject("invalid_token", host="tiles", count=None)
+    client = Client(graph_url=fake_env.graph_url, tiles_url=fake_env.tiles_url, max_retries=0)
+    server = LocalTileServer(TileSource(client), on_error=notices.tile_failed).start()
+    try:
+        render([coverage_layer("coverage", server)], demo_tile_extent())
+        qtbot.waitUntil(lambda: bool(heard), timeout=5000)
+        qtbot.wait(200)
+        assert len(tile_requests(fake_env)) > 1  # several tiles failed ...
+        assert len(heard) == 1 and heard[0][0] == "error" and "token" in heard[0][1]  # ... one message
+    finally:
+        server.stop()
+
+
+def test_rate_limit_retries_are_announced(qtbot, fake_env):
+    from mapillary_qgis.qgis_glue.notices import Notices
+
+    notices = Notices()
+    heard = []
+    notices.notice.connect(lambda level, text: heard.append(text))
+    Client.set_retry_listener(notices.retrying)
+    fake_env.inject("rate_limit", host="tiles", status=429, retry_after=2)
+    client = Client(fake_env.token, graph_url=fake_env.graph_url, tiles_url=fake_env.tiles_url)
+    client._sleep = lambda seconds: None
+    assert client.get(f"{fake_env.tiles_url}/maps/vtp/mly1_public/2/14/{CX}/{CY}").ok
+    qtbot.waitUntil(lambda: bool(heard), timeout=2000)
+    assert heard == ["Mapillary rate-limited the requests, retrying in 2 s."]

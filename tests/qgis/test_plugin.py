@@ -43,7 +43,7 @@ def test_load_unload_load_leaves_nothing_behind(iface):
         assert mapillary_children(window) == [], f"left behind after unload #{round_ + 1}"
         assert iface.web_menu_titles() == []
         assert package_handlers() == []
-        assert Client._proxy_resolver is None and Client.get_token() is None
+        assert Client._proxy_resolver is None and Client._retry_listener is None and Client.get_token() is None
 
 
 def test_toolbar_button_shows_and_hides_the_dock(iface):
