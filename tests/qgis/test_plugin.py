@@ -58,3 +58,49 @@ def test_toolbar_button_shows_and_hides_the_dock(iface):
         assert not plugin.dock.isVisible()
     finally:
         plugin.unload()
+
+
+def test_project_with_coverage_reopens_in_a_new_session_and_fails_safely_without_plugin(
+    iface, fake_env, tmp_path, monkeypatch
+):
+    from qgis.core import QgsProject
+
+    from mapillary_qgis.qgis_glue.coverage import find_layers
+
+    from .rendering import drawn_pixels, render
+    from .test_coverage import demo_tile_extent
+
+    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
+    project = QgsProject.instance()
+    path = tmp_path / "mapillary.qgz"
+
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        plugin.layers_tab.boxes["coverage"].setChecked(True)
+        (layer,) = find_layers("coverage", project)
+        first_base = plugin.tile_server.base_url
+        assert first_base in layer.source()
+        assert project.write(str(path))
+    finally:
+        plugin.unload()
+    project.clear()
+
+    # Without the plugin: the layer loads, draws nothing, and nothing breaks.
+    assert project.read(str(path))
+    (orphan,) = find_layers("coverage", project)
+    assert orphan.isValid() and drawn_pixels(render([orphan], demo_tile_extent())) == 0
+    project.clear()
+
+    # A new QGIS session with the plugin: the layer is pointed at the new tile server.
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        assert project.read(str(path))
+        (layer,) = find_layers("coverage", project)
+        assert plugin.tile_server.base_url in layer.source() and first_base not in layer.source()
+        assert drawn_pixels(render([layer], demo_tile_extent())) > 200
+        assert plugin.layers_tab.boxes["coverage"].isChecked()
+    finally:
+        plugin.unload()
+        project.clear()
