@@ -5,24 +5,39 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsPointXY,
+    QgsProject,
+)
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QPushButton
 
 from .__about__ import __version__
 from .client import Client
+from .core.graph import position
+from .core.identify import distance_m
+from .core.thumbnails import ThumbnailCache
 from .core.tile_cache import TileCache
 from .core.tile_server import LocalTileServer
 from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
+from .gui.identify_tool import TOLERANCE_PX, IdentifyTool
+from .gui.image_marker import ImageMarker
+from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
 from .paths import resource
 from .qgis_glue import log
-from .qgis_glue.coverage import repoint
+from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
+from .qgis_glue.image_controller import ImageController
+from .qgis_glue.images import WGS84, ImageService, to_lonlat
 from .qgis_glue.live_layers import LiveLayers
-from .qgis_glue.network import qgis_proxies
+from .qgis_glue.network import qgis_proxy_resolver
 from .qgis_glue.notices import Notices
 from .qgis_glue.token_store import TokenStore
 
@@ -31,6 +46,7 @@ LOGGER = logging.getLogger(__name__)
 MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
+IDENTIFY_ACTION_NAME = "MapillaryIdentify"
 
 
 def tile_cache_dir() -> Path:
@@ -53,7 +69,9 @@ class MapillaryPlugin:
         self.layers_tab: LayersTab | None = None
         self.tile_cache: TileCache | None = None
         self.notices: Notices | None = None
-        self._locked_bar_shown = False
+        self.identify_tool: IdentifyTool | None = None
+        self.identify_action: QAction | None = None
+        self._unlock_item = None
 
     @staticmethod
     def tr(text: str) -> str:
@@ -61,18 +79,20 @@ class MapillaryPlugin:
 
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
         log.install()
-        Client.set_proxy_resolver(qgis_proxies)
+        Client.set_proxy_resolver(qgis_proxy_resolver())
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
         self.tile_cache = TileCache(tile_cache_dir())
         self.tile_source = TileSource(Client(), self.tile_cache)
-        self.notices = Notices()
-        self.token_store.changed.connect(self.notices.reset)
+        self.notices = Notices(locked=lambda: self.token_store.state == TokenState.LOCKED)
+        self.token_store.changed.connect(self._token_changed)
+        QgsApplication.authManager().masterPasswordVerified.connect(self._master_password_verified)
         Client.set_retry_listener(self.notices.retrying)
         self.tile_server = LocalTileServer(self.tile_source, on_error=self.notices.tile_failed).start()
         # QGIS may end Python at exit without calling unload(): stop the server and the loads first.
         QgsApplication.instance().aboutToQuit.connect(self._before_quit)
         QgsProject.instance().readProject.connect(self._project_read)
+        QgsProject.instance().layersAdded.connect(self._project_read)  # layers pasted, loaded from .qlr …
 
         main_window = self.iface.mainWindow()
         self.action = QAction(QIcon(str(resource("icons", "mapillary.svg"))), self.tr("Mapillary"), main_window)
@@ -89,19 +109,22 @@ class MapillaryPlugin:
         self.live_layers = LiveLayers(self.iface.mapCanvas(), lambda: self.tile_source, parent=self.dock)
         self.layers_tab = LayersTab(self.live_layers, self.tile_server, self.tile_cache, self.token_store)
         self.dock.add_tab(self.layers_tab, self.tr("Layers"))
-        self.notices.notice.connect(self.layers_tab.show_status)
+        self.notices.notice.connect(self._notice)
+        self._init_identify(main_window)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.setToggleVisibilityAction(self.action)  # the button and menu entry show/hide it
+        repoint(QgsProject.instance(), self.tile_server)  # after a plugin reload, layers of the old server
         if self.token_store.state == TokenState.LOCKED:
             self._offer_unlock()
         LOGGER.info("Mapillary plugin %s loaded", __version__)
 
+    # -- the token -----------------------------------------------------------------------
+
     def _offer_unlock(self) -> None:
-        """Tell once that the token is locked; unlocking is the user's choice."""
-        if self._locked_bar_shown:
+        """Say that the token is locked, with the button that unlocks it; unlocking is the user's choice."""
+        if self._unlock_item is not None:
             return
-        self._locked_bar_shown = True
         bar = self.iface.messageBar()
         item = bar.createMessage(
             self.tr("Mapillary"),
@@ -110,9 +133,113 @@ class MapillaryPlugin:
         button = QPushButton(self.tr("Unlock Mapillary token"))
         button.setObjectName("MapillaryUnlockButton")
         button.clicked.connect(lambda: self.dock and self.dock.unlock())
-        button.clicked.connect(lambda: bar.popWidget(item))
         item.layout().addWidget(button)
         bar.pushWidget(item, Qgis.MessageLevel.Warning, 0)
+        item.destroyed.connect(self._unlock_item_gone)
+        self._unlock_item = item
+
+    def _unlock_item_gone(self, *args) -> None:
+        self._unlock_item = None
+
+    def _close_unlock_offer(self) -> None:
+        if self._unlock_item is not None:
+            self.iface.messageBar().popWidget(self._unlock_item)
+            self._unlock_item = None
+
+    def _master_password_verified(self, verified: bool) -> None:
+        """The user unlocked the database elsewhere in QGIS: the token can be read now."""
+        if verified and self.token_store is not None and self.token_store.state == TokenState.LOCKED:
+            self.token_store.load()
+
+    def _token_changed(self, state: TokenState) -> None:
+        self.notices.reset()
+        if state in (TokenState.SAVED, TokenState.VALID):
+            self._close_unlock_offer()
+            self._reload_layers()
+
+    def _reload_layers(self) -> None:
+        """A usable token at last: fetch again what failed without one."""
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty(LAYER_KEY_PROPERTY) in COVERAGE:
+                layer.triggerRepaint()
+        self.live_layers.clear_loaded()
+        self.live_layers.load_view()
+
+    def _notice(self, level: str, text: str) -> None:
+        self.layers_tab.show_status(level, text)
+        if level != "error":
+            return
+        if self.token_store.state == TokenState.LOCKED:
+            self._offer_unlock()
+        else:  # something the user must act on: also where they see it with the dock closed
+            self.iface.messageBar().pushMessage(self.tr("Mapillary"), text, Qgis.MessageLevel.Critical, 10)
+
+    # -- identify ----------------------------------------------------------------------
+
+    def _init_identify(self, main_window) -> None:
+        canvas = self.iface.mapCanvas()
+        thumbnails = ThumbnailCache(tile_cache_dir().parent / "thumbnails")
+        self.image_service = ImageService(Client(), self.tile_source, thumbnails)
+        self.image_controller = ImageController(self.image_service, parent=self.dock)
+        self.image_panel = ImagePanel(self.image_controller, on_set_token=lambda: self.dock.tabs.setCurrentIndex(0),
+                                      on_zoom=self._zoom_to)
+        self.dock.add_tab(self.image_panel, self.tr("Image"))
+        self.marker = ImageMarker(canvas)
+        self.image_controller.shown.connect(self._mark)
+
+        self.identify_tool = IdentifyTool(canvas)
+        self.identify_tool.clicked.connect(self._identify_clicked)
+        self.identify_action = QAction(QIcon(str(resource("icons", "identify.svg"))),
+                                       self.tr("Mapillary identify"), main_window)
+        self.identify_action.setObjectName(IDENTIFY_ACTION_NAME)
+        self.identify_action.setToolTip(self.tr("Click a Mapillary image on the map to see its picture and details"))
+        self.identify_action.setCheckable(True)
+        self.identify_action.triggered.connect(lambda: canvas.setMapTool(self.identify_tool))
+        self.identify_tool.setAction(self.identify_action)
+        self.toolbar.addAction(self.identify_action)
+        self.iface.addPluginToWebMenu(MENU, self.identify_action)
+
+    def _identify_clicked(self, lon: float, lat: float, tolerance_m: float) -> None:
+        self._show_image_tab()
+        self.image_controller.identify(lon, lat, tolerance_m)
+
+    def _show_image_tab(self) -> None:
+        self.dock.setUserVisible(True)
+        self.dock.tabs.setCurrentWidget(self.image_panel)
+
+    def _mark(self, details: dict) -> None:
+        where = position(details)
+        if where is not None:
+            self.marker.show(where[0], where[1], details.get("compass_angle"))
+
+    def _zoom_to(self, details: dict) -> None:
+        where = position(details)
+        if where is None:
+            return
+        canvas = self.iface.mapCanvas()
+        to_map = QgsCoordinateTransform(WGS84, canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        centre = to_map.transform(QgsPointXY(*where))
+        canvas.setCenter(centre)
+        canvas.zoomScale(min(canvas.scale(), 2000))
+        canvas.refresh()
+
+    def identify(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> dict | None:
+        """The details (Graph JSON, `id` included) of the image nearest `point`, or None.
+
+        For scripts, other plugins and tests: it blocks while it fetches, so
+        call it off the GUI thread for anything interactive. The tolerance is
+        the identify tool's few pixels at the current map scale.
+        """
+        lon, lat = to_lonlat(point, crs)
+        canvas = self.iface.mapCanvas()
+        edge = QgsPointXY(point.x() + canvas.mapUnitsPerPixel() * TOLERANCE_PX, point.y())
+        tolerance = distance_m(lon, lat, *to_lonlat(edge, crs)) if crs == canvas.mapSettings().destinationCrs() else 10
+        return self.image_service.identify(lon, lat, max(1.0, tolerance))
+
+    def open_image(self, image_id) -> None:
+        """Show an image in the Mapillary dock (for other plugins and the Python console)."""
+        self._show_image_tab()
+        self.image_controller.open_image(str(image_id))
 
     def _project_read(self, *args) -> None:
         if self.tile_server is not None:
@@ -125,9 +252,29 @@ class MapillaryPlugin:
             self.tile_server.stop()
             self.tile_server = None
 
+    def _unload_identify(self) -> None:
+        if self.identify_tool is None:
+            return
+        canvas = self.iface.mapCanvas()
+        if canvas.mapTool() is self.identify_tool:
+            canvas.unsetMapTool(self.identify_tool)
+        self.image_controller.shutdown()
+        self.marker.remove()
+        self.iface.removePluginWebMenu(MENU, self.identify_action)
+        self.identify_action.deleteLater()
+        self.identify_tool.deleteLater()
+        self.identify_tool = self.identify_action = self.marker = self.image_controller = None
+
     def unload(self) -> None:
+        self._unload_identify()
+        self._close_unlock_offer()
+        try:
+            QgsApplication.authManager().masterPasswordVerified.disconnect(self._master_password_verified)
+        except TypeError:
+            pass
         for signal, slot in ((QgsApplication.instance().aboutToQuit, self._before_quit),
-                             (QgsProject.instance().readProject, self._project_read)):
+                             (QgsProject.instance().readProject, self._project_read),
+                             (QgsProject.instance().layersAdded, self._project_read)):
             try:
                 signal.disconnect(slot)
             except TypeError:
@@ -141,6 +288,9 @@ class MapillaryPlugin:
         if self.tile_server is not None:
             self.tile_server.stop()
             self.tile_server = None
+        if self.tile_source is not None:
+            self.tile_source.close()
+            self.tile_source = None
         if self.dock is not None:
             self.dock.cancel_work()
             self.iface.removeDockWidget(self.dock)

@@ -76,6 +76,12 @@ class TileSource:
         self.client = client
         self.cache = cache
         self.max_workers = max(1, int(max_workers))
+        # One long-lived pool: its threads keep their HTTP sessions (and connections) between loads.
+        self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
+
+    def close(self) -> None:
+        """Stop the pool; requests in flight end on their own (they all have timeouts)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def fetch(self, tileset: str, tiles: Iterable[ZXY], cancelled: Cancelled = None,
               progress: Progress = None) -> FetchResult:
@@ -128,9 +134,9 @@ class TileSource:
             result.cancelled = bool(order)
             return values
         stop = threading.Event()
-        pool = ThreadPoolExecutor(min(self.max_workers, len(order)), thread_name_prefix="mapillary-tiles")
+        futures = {}
         try:
-            futures = {pool.submit(self._one, tileset, tile, layers, stop): tile for tile in order}
+            futures = {self._pool.submit(self._one, tileset, tile, layers, stop): tile for tile in order}
             pending, done = set(futures), 0
             while pending and result.fatal is None:
                 if is_cancelled():
@@ -153,8 +159,9 @@ class TileSource:
                     if progress is not None:
                         progress(done, len(order))
         finally:
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)  # requests in flight finish unobserved
+            stop.set()  # tiles not started yet are skipped; requests in flight finish unobserved
+            for future in futures:
+                future.cancel()
         return {tile: values[tile] for tile in order if tile in values}
 
     def _one(self, tileset: str, tile: ZXY, layers, stop: threading.Event) -> _Outcome:

@@ -38,11 +38,12 @@ STATUS = {
 class MapillaryDock(QgsDockWidget):
     """The dock. `store` holds the token; `make_client` builds a Client for tests of it."""
 
-    def __init__(self, store: TokenStore, make_client: Callable[[], Client] = Client, parent=None):
+    def __init__(self, store: TokenStore, make_client: Callable[[], Client] = None, parent=None):
         super().__init__(QCoreApplication.translate("MapillaryDock", "Mapillary"), parent)
         self.setObjectName(OBJECT_NAME)
         self._store = store
-        self._make_client = make_client
+        # Test is one quick request: no retries, short timeouts.
+        self._make_client = make_client or (lambda: Client(max_retries=0, timeout=(5.0, 10.0)))
         self._task: CallableTask | None = None
 
         self.tabs = QTabWidget()

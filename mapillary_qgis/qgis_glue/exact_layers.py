@@ -20,7 +20,6 @@ from qgis.core import (
     QgsMultiLineString,
     QgsPoint,
     QgsPointXY,
-    QgsProject,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
@@ -125,6 +124,7 @@ def exact_layer(key: str) -> QgsVectorLayer:
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
     # Its content is re-made from tiles (and the tile cache): QGIS need not warn that it is lost on exit.
     layer.setCustomProperty("skipMemoryLayersCheck", 1)
+    layer.setReadOnly(True)  # the plugin adds features as the map moves; an edit buffer would fight it
     return layer
 
 
@@ -138,17 +138,18 @@ def features(spec: ExactSpec, records: Iterable, fields: QgsFields) -> list[QgsF
     return made
 
 
-def replace_features(layer: QgsVectorLayer, records: Iterable) -> int:
-    """Make the layer hold exactly these records. Returns the feature count."""
+def add_features(layer: QgsVectorLayer, records: Iterable) -> int:
+    """Add these records to the layer. Returns the feature count."""
     spec = EXACT[layer.customProperty(LAYER_KEY_PROPERTY)]
-    provider = layer.dataProvider()
-    provider.truncate()
-    provider.addFeatures(features(spec, records, layer.fields()))
-    layer.updateExtents()
-    layer.triggerRepaint()
+    made = features(spec, records, layer.fields())
+    if made:
+        layer.dataProvider().addFeatures(made)
+        layer.updateExtents()
+        layer.triggerRepaint()
     return layer.featureCount()
 
 
-def find_exact(key: str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
-    project = project or QgsProject.instance()
-    return [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_KEY_PROPERTY) == key]
+def replace_features(layer: QgsVectorLayer, records: Iterable) -> int:
+    """Make the layer hold exactly these records. Returns the feature count."""
+    layer.dataProvider().truncate()
+    return add_features(layer, records)

@@ -26,8 +26,8 @@ from ..core.records import merge_sequences
 from ..core.tile_source import TileSource
 from ..core.tilemath import tile_count, tiles_for_bbox
 from ..errors import InvalidTokenError, MapillaryError, RateLimitError
-from .coverage import add_to_project
-from .exact_layers import EXACT, exact_layer, find_exact, replace_features
+from .coverage import add_to_project, find_layers
+from .exact_layers import EXACT, add_features, exact_layer, replace_features
 from .tasks import CallableTask, run_in_background
 
 LOGGER = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class LiveLayers(QObject):
     status = pyqtSignal(str, str)  # "info" | "warning" | "error", message for the user
 
     def __init__(self, canvas, make_source: Callable[[], TileSource], project: QgsProject | None = None,
-                 max_tiles: int = 36, debounce_ms: int = 600, parent: QObject | None = None):
+                 max_tiles: int = 80, debounce_ms: int = 600, parent: QObject | None = None):
         super().__init__(parent)
         self._canvas = canvas
         self._make_source = make_source
@@ -56,14 +56,16 @@ class LiveLayers(QObject):
         self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
         canvas.extentsChanged.connect(self._timer.start)
         self._project.layersWillBeRemoved.connect(self._layers_removed)
+        self._project.cleared.connect(self.reset)
+        self._project.readProject.connect(self._project_read)
 
     # -- which layers ---------------------------------------------------------------
 
     def enabled_keys(self) -> list[str]:
-        return [key for key in EXACT if find_exact(key, self._project)]
+        return [key for key in EXACT if find_layers(key, self._project)]
 
     def enable(self, key: str):
-        layers = find_exact(key, self._project)
+        layers = find_layers(key, self._project)
         if layers:
             return layers[0]
         layer = exact_layer(key)
@@ -74,12 +76,29 @@ class LiveLayers(QObject):
         return layer
 
     def disable(self, key: str) -> None:
-        for layer in find_exact(key, self._project):
+        for layer in find_layers(key, self._project):
             self._project.removeMapLayer(layer.id())
+
+    def reset(self, *args) -> None:
+        """Forget every record and loaded tile (a new or cleared project)."""
+        for task in self._tasks.values():
+            task.forget()
+        self._tasks.clear()
+        self._records.clear()
+        self._loaded.clear()
+
+    def _project_read(self, *args) -> None:
+        """Exact layers saved in a project come back empty (memory layers): fill them again."""
+        self.reset()
+        for key in self.enabled_keys():
+            self._records[key] = {}
+            for layer in find_layers(key, self._project):
+                layer.setReadOnly(True)
+        self._timer.start()
 
     def _layers_removed(self, layer_ids) -> None:
         for key in list(self._records):
-            if not any(layer.id() not in layer_ids for layer in find_exact(key, self._project)):
+            if not any(layer.id() not in layer_ids for layer in find_layers(key, self._project)):
                 self._records.pop(key, None)
 
     # -- loading --------------------------------------------------------------------
@@ -144,13 +163,17 @@ class LiveLayers(QObject):
 
     def _merge(self, key: str, records: list) -> None:
         known = self._records.setdefault(key, {})
-        if key == "sequences":  # a sequence crossing tiles loaded at different times is one line
+        if key == "sequences":  # a sequence crossing tiles loaded at different times is one line: redraw them
             known.update((r.id, r) for r in merge_sequences([list(known.values()), records]))
-        else:
-            known.update((r.id, r) for r in records)
-        for layer in find_exact(key, self._project):
-            count = replace_features(layer, known.values())
-            self.status.emit("info", self.tr("{}: {} features").format(layer.name(), count))
+            for layer in find_layers(key, self._project):
+                replace_features(layer, known.values())
+        else:  # only the new ones: the GUI thread never rebuilds what is there
+            new = [r for r in records if r.id not in known]
+            known.update((r.id, r) for r in new)
+            for layer in find_layers(key, self._project):
+                add_features(layer, new)
+        for layer in find_layers(key, self._project):
+            self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
 
     def _report_failures(self, failures: dict) -> None:
         if not failures:
@@ -190,8 +213,11 @@ class LiveLayers(QObject):
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
-        try:
-            self._canvas.extentsChanged.disconnect(self._timer.start)
-            self._project.layersWillBeRemoved.disconnect(self._layers_removed)
-        except TypeError:
-            pass
+        for signal, slot in ((self._canvas.extentsChanged, self._timer.start),
+                             (self._project.layersWillBeRemoved, self._layers_removed),
+                             (self._project.cleared, self.reset),
+                             (self._project.readProject, self._project_read)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
 
 from ..core.mvt_decode import TileDecodeError
-from ..errors import InvalidTokenError, MapillaryError, RateLimitError
+from ..errors import InvalidTokenError, MapillaryError, MissingTokenError, RateLimitError
 
 QUIET_S = 30.0  # the same kind of notice at most once in this many seconds
 
@@ -22,8 +23,9 @@ QUIET_S = 30.0  # the same kind of notice at most once in this many seconds
 class Notices(QObject):
     notice = pyqtSignal(str, str)  # level ("info" | "warning" | "error"), text for the user
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, locked: Callable[[], bool] = lambda: False, parent: QObject | None = None):
         super().__init__(parent)
+        self._locked = locked  # whether the token is locked in the auth database
         self._lock = threading.Lock()
         self._said: dict[str, float] = {}
 
@@ -45,7 +47,10 @@ class Notices(QObject):
             self._said.clear()
 
     def tile_failed(self, error: MapillaryError) -> None:
-        if isinstance(error, InvalidTokenError):
+        if isinstance(error, MissingTokenError) and self._locked():
+            self._once("token", "error", self.tr(
+                "Your Mapillary token is locked in the QGIS authentication database; unlock it to see Mapillary data."))
+        elif isinstance(error, InvalidTokenError):
             self._once("token", "error", error.message)
         elif isinstance(error, RateLimitError):
             self._once("rate", "warning", self.tr("Mapillary rate-limited the tile requests; some tiles are missing."))

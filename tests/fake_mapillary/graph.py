@@ -30,15 +30,16 @@ class GraphApi:
         self._signer = signer
 
     def handle(
-        self, method: str, path: str, query: Query, base_url: str, user: Optional[Entity], thumb_ttl: float
+        self, method: str, path: str, query: Query, base_url: str, user: Optional[Entity], thumb_ttl: float,
+        cdn_url: Optional[str] = None,
     ) -> Response:
-        """``user`` is the owner of a user token, None for a client token."""
+        """``user`` is the owner of a user token, None for a client token; thumbnails live on ``cdn_url``."""
         segments = [segment for segment in path.split("/") if segment]
         if method != "GET":
             return responses.unsupported_method(method)
         if not segments:
             return responses.not_found("")
-        select = _Selector(query, base_url, thumb_ttl, self._signer)
+        select = _Selector(query, cdn_url or base_url, thumb_ttl, self._signer)
         try:
             if len(segments) == 2 and segments[1] == "detections":
                 return self._detections(segments[0], select)

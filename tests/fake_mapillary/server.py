@@ -92,6 +92,12 @@ class FakeMapillary:
         return self._url("tiles")
 
     @property
+    def cdn_url(self) -> str:
+        """Thumbnails: served by the graph server, but under another host name, as Meta's CDN is
+        another host: a client must send it no token."""
+        return self._url("graph").replace("127.0.0.1", "localhost")
+
+    @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the requests received so far, oldest first."""
         with self._lock:
@@ -194,7 +200,8 @@ class FakeMapillary:
         error = self._check_token(token)
         if error is not None:
             return error
-        return self._graph.handle(method, path, query, self.graph_url, self._tokens.get(token), self.thumb_ttl)
+        return self._graph.handle(method, path, query, self.graph_url, self._tokens.get(token), self.thumb_ttl,
+                                  cdn_url=self.cdn_url)
 
     def _tile_response(self, path: str, query: dict[str, list[str]], headers: Any) -> Response:
         tokens = query.get("access_token")  # tiles ignore the Authorization header

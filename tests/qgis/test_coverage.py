@@ -146,3 +146,21 @@ def test_rate_limit_retries_are_announced(qtbot, fake_env):
     assert client.get(f"{fake_env.tiles_url}/maps/vtp/mly1_public/2/14/{CX}/{CY}").ok
     qtbot.waitUntil(lambda: bool(heard), timeout=2000)
     assert heard == ["Mapillary rate-limited the requests, retrying in 2 s."]
+
+
+def test_a_locked_token_is_said_once_as_locked(qtbot):
+    from mapillary_qgis.errors import MissingTokenError
+    from mapillary_qgis.qgis_glue.notices import Notices
+
+    notices = Notices(locked=lambda: True)
+    heard = []
+    notices.notice.connect(lambda level, text: heard.append((level, text)))
+    for _ in range(5):  # five tiles failed for want of a token
+        notices.tile_failed(MissingTokenError("No Mapillary access token is set."))
+    qtbot.wait(50)
+    assert len(heard) == 1
+    assert heard[0][0] == "error" and "locked" in heard[0][1]
+    notices.reset()  # e.g. after the token changed: it may be said again
+    notices.tile_failed(MissingTokenError("No Mapillary access token is set."))
+    qtbot.wait(50)
+    assert len(heard) == 2

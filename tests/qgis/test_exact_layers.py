@@ -9,7 +9,8 @@ from mapillary_qgis.core.mvt_decode import TileDecodeError
 from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.core.tilemath import tile_bounds_mercator
 from mapillary_qgis.errors import InvalidTokenError
-from mapillary_qgis.qgis_glue.exact_layers import exact_layer, find_exact, replace_features
+from mapillary_qgis.qgis_glue.coverage import find_layers
+from mapillary_qgis.qgis_glue.exact_layers import exact_layer, replace_features
 from mapillary_qgis.qgis_glue.live_layers import LiveLayers
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_for
@@ -149,7 +150,7 @@ def test_live_layers_follow_the_map_in_the_background(qtbot, qgis_canvas, fake_e
         qtbot.waitUntil(lambda: not live._tasks and layer.featureCount() > first, timeout=20000)
         ids = [f["id"] for f in layer.getFeatures()]
         assert len(ids) == len(set(ids))
-        assert find_exact("images", project) == [layer]
+        assert find_layers("images", project) == [layer]
     finally:
         live.shutdown()
 

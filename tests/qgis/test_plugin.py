@@ -2,13 +2,14 @@
 
 import logging
 
+from qgis.core import QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QToolBar
 
 import mapillary_qgis
 from mapillary_qgis.client import Client
-from mapillary_qgis.plugin import ACTION_NAME, TOOLBAR_NAME
+from mapillary_qgis.plugin import ACTION_NAME, IDENTIFY_ACTION_NAME, TOOLBAR_NAME
 from mapillary_qgis.qgis_glue import log
 
 
@@ -28,15 +29,37 @@ def test_class_factory_gives_the_plugin(iface):
     assert type(plugin).__name__ == "MapillaryPlugin"
 
 
+def receivers():
+    """How many slots listen to the project and application signals the plugin uses."""
+    project, app = QgsProject.instance(), QgsApplication.instance()
+    return [project.receivers(project.readProject), project.receivers(project.layersAdded),
+            project.receivers(project.cleared), app.receivers(app.aboutToQuit)]
+
+
+def port_open(url):
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((parts.hostname, parts.port)) == 0
+
+
 def test_load_unload_load_leaves_nothing_behind(iface):
     window = iface.mainWindow()
+    before = receivers()
     for round_ in range(2):
         plugin = mapillary_qgis.classFactory(iface)
         plugin.initGui()
-        assert mapillary_children(window) == sorted(["MapillaryDock", TOOLBAR_NAME, ACTION_NAME])
+        expected = sorted(["MapillaryDock", TOOLBAR_NAME, ACTION_NAME, IDENTIFY_ACTION_NAME])
+        assert mapillary_children(window) == expected
         assert iface.web_menu_titles() == ["&Mapillary"]
         assert len(package_handlers()) == 1
-        assert Client._proxy_resolver is not None
+        assert Client._proxy_resolver is not None and Client._retry_listener is not None
+        server = plugin.tile_server.base_url
+        assert port_open(server)
+        iface.mapCanvas().setMapTool(plugin.identify_tool)
 
         plugin.unload()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # run the deleteLater()s
@@ -44,6 +67,10 @@ def test_load_unload_load_leaves_nothing_behind(iface):
         assert iface.web_menu_titles() == []
         assert package_handlers() == []
         assert Client._proxy_resolver is None and Client._retry_listener is None and Client.get_token() is None
+        assert not port_open(server), "the tile server still listens"
+        assert iface.mapCanvas().mapTool() is None
+        assert receivers() == before, "a signal connection was left behind"
+        assert iface.messageBar().items() == []
 
 
 def test_toolbar_button_shows_and_hides_the_dock(iface):
@@ -63,7 +90,6 @@ def test_toolbar_button_shows_and_hides_the_dock(iface):
 def test_project_with_coverage_reopens_in_a_new_session_and_fails_safely_without_plugin(
     iface, fake_env, tmp_path, monkeypatch
 ):
-    from qgis.core import QgsProject
 
     from mapillary_qgis.qgis_glue.coverage import find_layers
 

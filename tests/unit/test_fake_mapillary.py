@@ -406,7 +406,7 @@ def test_map_features_search_with_wildcard(fake, dataset):
 def test_thumbnail_urls_are_signed_and_expire(fake):
     body = graph_get(fake, f"/{FIRST_IMAGE}", fields="thumb_256_url,thumb_1024_url").json()
     url = body["thumb_1024_url"]
-    assert url.startswith(fake.graph_url + "/cdn/m1/v/t6/") and "stp=s1024x768" in url and "oe=" in url
+    assert url.startswith(fake.cdn_url + "/cdn/m1/v/t6/") and "stp=s1024x768" in url and "oe=" in url
     image = requests.get(url, timeout=TIMEOUT)
     assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
     assert image.content[:2] == b"\xff\xd8"
@@ -582,7 +582,7 @@ def test_fixture_image_is_served_with_fresh_thumbnails(fake):
     assert requests.get(body["thumb_256_url"], timeout=TIMEOUT).status_code == 200
     partial = graph_get(fake, "/196804715753265", fields="thumb_1024_url,thumb_2048_url,creator").json()
     assert set(partial) == {"id", "thumb_1024_url", "creator"}
-    assert partial["thumb_1024_url"].startswith(fake.graph_url)
+    assert partial["thumb_1024_url"].startswith(fake.cdn_url)
 
 
 def test_fixture_sequence_detections_feature_and_user(fake):

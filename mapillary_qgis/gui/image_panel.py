@@ -1,0 +1,217 @@
+"""The dock's "Image" tab: the picture and details of the identified image."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPixmap
+from qgis.PyQt.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QShortcut,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.graph import position
+from ..core.identify import capture_times, offset_m, viewer_url
+from ..core.labels import camera_label
+from ..qgis_glue.image_controller import ImageController
+
+ERROR_HINTS = {
+    "token": "Set a valid token in the Account tab.",
+    "rate_limited": "Wait a minute, then click again.",
+    "offline": "Check your internet connection or proxy settings.",
+    "not_found": "The image may have been deleted or made private.",
+}
+
+FIELDS = (
+    ("captured_utc", "Captured (UTC)"),
+    ("captured_local", "Captured (local)"),
+    ("creator", "Creator"),
+    ("camera", "Camera"),
+    ("camera_type", "Camera type"),
+    ("compass", "Compass angle"),
+    ("position", "Position"),
+    ("computed", "Computed position"),
+    ("sequence", "Sequence"),
+    ("organization", "Organization"),
+)
+
+
+class ImagePanel(QWidget):
+    """Shows what `controller` finds; `on_set_token` opens the Account tab; `on_zoom(details)` zooms the map."""
+
+    def __init__(self, controller: ImageController, on_set_token: Callable[[], None],
+                 on_zoom: Callable[[dict], None], parent=None):
+        super().__init__(parent)
+        self.setObjectName("MapillaryImagePanel")
+        self._controller = controller
+        self._on_zoom = on_zoom
+        self.details: dict | None = None
+
+        self.picture = QLabel(self.tr("Choose the Mapillary identify tool and click an image on the map."))
+        self.picture.setObjectName("MapillaryPicture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumHeight(180)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setWordWrap(True)
+        self._pixmap: QPixmap | None = None
+
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate
+        self.busy_bar.setMaximumHeight(6)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("MapillaryImageError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d0312d;")
+        self.set_token_button = QPushButton(self.tr("Set token"))
+        self.set_token_button.clicked.connect(on_set_token)
+        self.set_token_button.hide()
+
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label in FIELDS:
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.values[key] = value
+            form.addRow(self.tr(label), value)
+
+        self.prev_button = self._button(self.tr("◀ Previous"), lambda: controller.step(-1), "MapillaryPrevious")
+        self.next_button = self._button(self.tr("Next ▶"), lambda: controller.step(1), "MapillaryNext")
+        steps = QHBoxLayout()
+        steps.addWidget(self.prev_button)
+        steps.addWidget(self.next_button)
+
+        actions = QHBoxLayout()
+        for text, slot, name in (
+            (self.tr("Open in Mapillary"), self.open_in_browser, "MapillaryOpenWeb"),
+            (self.tr("Copy id"), self.copy_id, "MapillaryCopyId"),
+            (self.tr("Copy link"), self.copy_link, "MapillaryCopyLink"),
+            (self.tr("Zoom to"), lambda: self.details and on_zoom(self.details), "MapillaryZoomTo"),
+        ):
+            actions.addWidget(self._button(text, slot, name))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.set_token_button)
+        layout.addLayout(steps)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+
+        keys = ((QKeySequence.StandardKey.MoveToPreviousChar, -1), (QKeySequence.StandardKey.MoveToNextChar, 1))
+        for key, step in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda s=step: controller.step(s))
+
+        controller.busy.connect(self.set_busy)
+        controller.shown.connect(self.show_details)
+        controller.nothing.connect(self.show_nothing)
+        controller.thumbnail.connect(self.show_thumbnail)
+        controller.failed.connect(self.show_error)
+        self._enable(False)
+
+    def _button(self, text: str, slot, name: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _enable(self, on: bool) -> None:
+        for button in self.findChildren(QPushButton):
+            if button is not self.set_token_button:
+                button.setEnabled(on)
+
+    # -- what the controller says ------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def show_nothing(self) -> None:
+        self.error_label.setText(self.tr("No Mapillary image here. Click closer to a green dot or line."))
+        self.set_token_button.hide()
+
+    def show_error(self, kind: str, message: str) -> None:
+        hint = ERROR_HINTS.get(kind, "")
+        self.error_label.setText(f"{message} {self.tr(hint)}".strip() if hint else message)
+        self.error_label.setProperty("kind", kind)
+        self.set_token_button.setVisible(kind == "token")
+
+    def show_details(self, details: dict) -> None:
+        self.details = details
+        self.error_label.clear()
+        self.set_token_button.hide()
+        self._pixmap = None
+        self.picture.setText(self.tr("Loading the picture…"))
+        utc, local = capture_times(details.get("captured_at"))
+        creator = details.get("creator") or {}
+        original, computed = position(details), position(details, computed=True)
+        offset = offset_m(details)
+        texts = {
+            "captured_utc": utc or "—",
+            "captured_local": local or "—",
+            "creator": creator.get("username") or creator.get("id") or "—",
+            "camera": " ".join(p for p in (details.get("make"), details.get("model")) if p) or "—",
+            "camera_type": camera_label(details),
+            "compass": _angle(details.get("compass_angle"), details.get("computed_compass_angle")),
+            "position": _lonlat(original),
+            "computed": _lonlat(computed) + (self.tr(" ({:.1f} m away)").format(offset) if offset is not None else ""),
+            "sequence": details.get("sequence") or "—",
+            "organization": (details.get("organization") or {}).get("id") or "—",
+        }
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        self._enable(True)
+
+    def show_thumbnail(self, image_id: str, data: bytes) -> None:
+        if self.details is None or self.details.get("id") != image_id:
+            return
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data):
+            self._pixmap = pixmap
+            self._scale()
+
+    def _scale(self) -> None:
+        if self._pixmap is not None:
+            self.picture.setPixmap(self._pixmap.scaled(self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._scale()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def open_in_browser(self) -> None:
+        if self.details:
+            QDesktopServices.openUrl(QUrl(viewer_url(self.details["id"])))
+
+    def copy_id(self) -> None:
+        if self.details:
+            QGuiApplication.clipboard().setText(self.details["id"])
+
+    def copy_link(self) -> None:
+        if self.details:
+            QGuiApplication.clipboard().setText(viewer_url(self.details["id"]))
+
+
+def _lonlat(point) -> str:
+    return "—" if point is None else f"{point[1]:.6f}, {point[0]:.6f}"
+
+
+def _angle(original, computed) -> str:
+    if original is None and computed is None:
+        return "—"
+    text = f"{original:.1f}°" if original is not None else "—"
+    return text + (f" (computed {computed:.1f}°)" if computed is not None else "")

@@ -1,0 +1,136 @@
+"""Runs image look-ups in the background and tells the panel what to show.
+
+Every request gets a number; an answer for anything but the latest request
+is dropped, so a slow first click never overwrites a fast second one. A new
+request also cancels the previous task.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsTask
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+from ..errors import InvalidTokenError, MapillaryError, NetworkError, NotFoundError, RateLimitError
+from .images import ImageService
+from .tasks import CallableTask, run_in_background
+
+THUMB_FIRST, THUMB_FULL = 256, 1024
+FINISHED = (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
+
+
+def error_kind(error: Exception) -> str:
+    for kind, cls in (("token", InvalidTokenError), ("not_found", NotFoundError),
+                      ("rate_limited", RateLimitError), ("offline", NetworkError)):
+        if isinstance(error, cls):
+            return kind
+    return "error"
+
+
+class ImageController(QObject):
+    busy = pyqtSignal(bool)
+    shown = pyqtSignal(dict)  # the image's Graph details
+    nothing = pyqtSignal()  # a click that hit no image
+    thumbnail = pyqtSignal(str, bytes)  # image id, JPEG bytes
+    failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
+
+    def __init__(self, service: ImageService, parent: QObject | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.current: dict | None = None
+        self._generation = 0
+        self._tasks: list[CallableTask] = []
+
+    # -- requests ---------------------------------------------------------------------
+
+    def identify(self, lon: float, lat: float, tolerance_m: float) -> None:
+        self._run("Identifying a Mapillary image", lambda task: self.service.identify(lon, lat, tolerance_m))
+
+    def open_image(self, image_id) -> None:
+        self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
+
+    def step(self, step: int) -> None:
+        """Show the previous (-1) or next (+1) image of the current one's sequence."""
+        current = self.current
+        if current is None:
+            return
+
+        def work(task):
+            neighbour = self.service.neighbour(current, step)
+            return None if neighbour is None else self.service.details(neighbour)
+
+        self._run("Loading a Mapillary image", work, keep_when_none=True)
+
+    def _run(self, description: str, work, keep_when_none: bool = False) -> None:
+        self.cancel()
+        self._generation += 1
+        generation = self._generation
+        self.busy.emit(True)
+        task = CallableTask(description, work,
+                            lambda details, error: self._answered(generation, details, error, keep_when_none))
+        self._tasks.append(task)
+        run_in_background(task)
+
+    def _answered(self, generation: int, details, error, keep_when_none: bool) -> None:
+        self._tasks = [t for t in self._tasks if t.status() not in FINISHED]
+        if generation != self._generation:
+            return  # a later request wins
+        self.busy.emit(False)
+        if error is not None:
+            self.failed.emit(error_kind(error), _message(error))
+            return
+        if details is None:
+            if not keep_when_none:
+                self.current = None
+                self.nothing.emit()
+            return
+        self.current = details
+        self.shown.emit(details)
+        self._load_thumbnails(generation, details)
+
+    def _load_thumbnails(self, generation: int, details: dict) -> None:
+        """256 px first (fast), then 1024 px; then warm the cache with the neighbours."""
+        image_id = details["id"]
+
+        def work(task):
+            for size in (THUMB_FIRST, THUMB_FULL):
+                if task.cancel_event.is_set():
+                    return None
+                data = self.service.thumbnail(image_id, size)
+                self._deliver(generation, image_id, data)
+            for step in (-1, 1):  # prefetch: the next click on prev/next shows at once
+                try:
+                    neighbour = self.service.neighbour(details, step)
+                    if neighbour is not None and not task.cancel_event.is_set():
+                        self.service.details(neighbour)
+                        self.service.thumbnail(neighbour, THUMB_FULL)
+                except MapillaryError:
+                    pass  # only a prefetch: the step itself will say what is wrong
+            return None
+
+        task = CallableTask("Loading a Mapillary picture", work,
+                            lambda result, error: self._thumbs_done(generation, error))
+        self._tasks.append(task)
+        run_in_background(task)
+
+    def _deliver(self, generation: int, image_id: str, data: bytes) -> None:
+        if generation == self._generation:  # emitted from the worker: queued to the GUI thread
+            self.thumbnail.emit(image_id, data)
+
+    def _thumbs_done(self, generation: int, error) -> None:
+        if error is not None and generation == self._generation:
+            self.failed.emit(error_kind(error), _message(error))
+
+    def cancel(self) -> None:
+        for task in self._tasks:
+            task.forget()
+        self._tasks = []
+
+    def shutdown(self) -> None:
+        self._generation += 1
+        self.cancel()
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, MapillaryError):
+        return error.message
+    return "Something went wrong while loading the image; see the QGIS message log."

@@ -1,0 +1,91 @@
+"""Finding and fetching one image: what the identify tool, the image panel and other plugins share.
+
+`ImageService` is plain, blocking work meant for worker threads (and for
+`MapillaryPlugin.identify()` in scripts): the clicked image comes from tiles
+the plugin decodes itself (exact ids), never from a vector-tile layer's
+attributes, and its details from one Graph API request. Answers are kept in
+memory, thumbnails on disk, so looking at an image again costs nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+
+from ..client import Client
+from ..core.graph import image_details, sequence_image_ids
+from ..core.identify import nearest_image, tiles_around
+from ..core.thumbnails import ThumbnailCache, fetch_thumbnail
+from ..core.tile_source import TileSource
+
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+REMEMBERED = 256  # image details kept in memory (they hold signed URLs, so only for this session)
+
+
+def to_lonlat(point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> tuple[float, float]:
+    if crs != WGS84:
+        point = QgsCoordinateTransform(crs, WGS84, QgsProject.instance()).transform(point)
+    return point.x(), point.y()
+
+
+class ImageService:
+    def __init__(self, client: Client, source: TileSource, thumbnails: ThumbnailCache | None):
+        self.client = client
+        self.source = source
+        self.thumbnails = thumbnails
+        self._lock = threading.Lock()
+        self._details: OrderedDict[str, dict] = OrderedDict()
+        self._sequences: dict[str, list[str]] = {}
+
+    def find(self, lon: float, lat: float, tolerance_m: float):
+        """The nearest image record within `tolerance_m` metres, or None."""
+        tiles = tiles_around(lon, lat, tolerance_m)
+        result = self.source.load("mly1_public", tiles, ["image"])
+        if result.fatal is not None:
+            raise result.fatal
+        return nearest_image(result.records.get("image", []), lon, lat, tolerance_m)
+
+    def details(self, image_id) -> dict:
+        key = str(image_id)
+        with self._lock:
+            if key in self._details:
+                self._details.move_to_end(key)
+                return self._details[key]
+        found = image_details(self.client, key)
+        with self._lock:
+            self._details[key] = found
+            while len(self._details) > REMEMBERED:
+                self._details.popitem(last=False)
+        return found
+
+    def identify(self, lon: float, lat: float, tolerance_m: float) -> dict | None:
+        record = self.find(lon, lat, tolerance_m)
+        return None if record is None else self.details(record.id)
+
+    def thumbnail(self, image_id, size: int = 1024) -> bytes:
+        key = str(image_id)
+        with self._lock:
+            known = self._details.get(key)
+        return fetch_thumbnail(self.client, self.thumbnails, key, size, details=known)
+
+    def sequence(self, sequence_id: str) -> list[str]:
+        with self._lock:
+            if sequence_id in self._sequences:
+                return self._sequences[sequence_id]
+        ids = sequence_image_ids(self.client, sequence_id)
+        with self._lock:
+            self._sequences[sequence_id] = ids
+        return ids
+
+    def neighbour(self, details: dict, step: int) -> str | None:
+        """The id of the image `step` places away in the same sequence, or None at an end."""
+        sequence = details.get("sequence")
+        if not sequence:
+            return None
+        ids = self.sequence(sequence)
+        if details["id"] not in ids:
+            return None
+        index = ids.index(details["id"]) + step
+        return ids[index] if 0 <= index < len(ids) else None
