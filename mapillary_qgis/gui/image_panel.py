@@ -140,6 +140,7 @@ class ImagePanel(QWidget):
 
     def show_nothing(self) -> None:
         self.error_label.setText(self.tr("No Mapillary image here. Click closer to a green dot or line."))
+        self.error_label.setProperty("kind", "nothing")
         self.set_token_button.hide()
 
     def show_error(self, kind: str, message: str) -> None:

@@ -7,7 +7,6 @@ request also cancels the previous task.
 
 from __future__ import annotations
 
-from qgis.core import QgsTask
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..errors import InvalidTokenError, MapillaryError, NetworkError, NotFoundError, RateLimitError
@@ -15,7 +14,6 @@ from .images import ImageService
 from .tasks import CallableTask, run_in_background
 
 THUMB_FIRST, THUMB_FULL = 256, 1024
-FINISHED = (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
 
 
 def error_kind(error: Exception) -> str:
@@ -71,7 +69,7 @@ class ImageController(QObject):
         run_in_background(task)
 
     def _answered(self, generation: int, details, error, keep_when_none: bool) -> None:
-        self._tasks = [t for t in self._tasks if t.status() not in FINISHED]
+        self._tasks = [t for t in self._tasks if t.running()]
         if generation != self._generation:
             return  # a later request wins
         self.busy.emit(False)

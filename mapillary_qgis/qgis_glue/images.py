@@ -45,6 +45,8 @@ class ImageService:
         result = self.source.load("mly1_public", tiles, ["image"])
         if result.fatal is not None:
             raise result.fatal
+        if result.failures and tiles[0] in result.failures:  # the clicked tile itself could not be had
+            raise result.failures[tiles[0]]
         return nearest_image(result.records.get("image", []), lon, lat, tolerance_m)
 
     def details(self, image_id) -> dict:

@@ -35,7 +35,17 @@ class CallableTask(QgsTask):
 
     def cancel(self) -> None:
         self.cancel_event.set()
-        super().cancel()
+        try:
+            super().cancel()
+        except RuntimeError:  # QGIS already deleted the finished task: nothing to cancel
+            pass
+
+    def running(self) -> bool:
+        """Whether the task is still queued or running (False once QGIS deleted it)."""
+        try:
+            return self.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)
+        except RuntimeError:
+            return False
 
     def report_progress(self, done: int, total: int) -> None:
         """A progress callback for the core (any thread)."""

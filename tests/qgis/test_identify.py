@@ -1,0 +1,162 @@
+"""Identify: a click finds the exact image, its details and picture; prev/next; errors; late answers."""
+
+import json
+
+import pytest
+from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+import mapillary_qgis
+from mapillary_qgis.client import Client
+from mapillary_qgis.core.thumbnails import ThumbnailCache
+from mapillary_qgis.core.tile_source import TileSource
+from mapillary_qgis.gui.image_panel import ImagePanel
+from mapillary_qgis.qgis_glue.image_controller import ImageController
+from mapillary_qgis.qgis_glue.images import ImageService
+from tests.fake_mapillary.dataset import DEMO_CENTER
+from tests.fake_mapillary.tilemath import tile_for
+
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+CX, CY = tile_for(*DEMO_CENTER, 14)
+FIXTURE_SEQUENCE = "7nfcwfvjdtphz7yj6zat6a"
+
+
+@pytest.fixture
+def service(fake_env, tmp_path):
+    client = Client(fake_env.token, graph_url=fake_env.graph_url, tiles_url=fake_env.tiles_url, max_retries=0)
+    return ImageService(client, TileSource(client), ThumbnailCache(tmp_path / "thumbs"))
+
+
+@pytest.fixture
+def panel(qtbot, service):
+    controller = ImageController(service)
+    widget = ImagePanel(controller, on_set_token=lambda: None, on_zoom=lambda details: None)
+    widget.resize(400, 600)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    controller.shutdown()
+
+
+def an_image_in_the_middle(fake):
+    from mapillary_qgis.core.tilemath import tile_bounds_lonlat
+
+    west, south, east, north = tile_bounds_lonlat(14, CX, CY)
+    return next(i for i in fake.dataset.images if west < i.lon < east and south < i.lat < north)
+
+
+def test_plugin_identify_gives_the_exact_image_and_the_right_requests(iface, fake_env, monkeypatch):
+    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
+    image = an_image_in_the_middle(fake_env)
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        details = plugin.identify(QgsPointXY(image.lon, image.lat), WGS84)
+        assert details["id"] == str(image.id)
+        assert details["geometry"]["type"] == "Point" and "captured_at" in details
+        for request in fake_env.requests:
+            if request.host == "tiles":
+                assert request.query["access_token"] == [fake_env.token] and "authorization" not in request.headers
+            else:
+                assert request.headers["authorization"] == f"OAuth {fake_env.token}"
+                assert "access_token" not in request.query
+        graph = [r for r in fake_env.requests if r.host == "graph"]
+        assert [r.path for r in graph] == [f"/{image.id}"]
+
+        count = len(fake_env.requests)
+        assert plugin.identify(QgsPointXY(image.lon, image.lat), WGS84)["id"] == str(image.id)
+        assert len(fake_env.requests) == count  # the same image again: no request at all
+        assert plugin.identify(QgsPointXY(DEMO_CENTER[0] + 5, DEMO_CENTER[1]), WGS84) is None
+    finally:
+        plugin.unload()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_real_tile_identify_returns_the_exact_id(fixtures_dir, fake_env, service):
+    from mapillary_qgis.core.mvt_decode import decode_tile
+
+    data = (fixtures_dir / "tiles" / "mly1_public_unknown-zxy_10231-images.mvt").read_bytes()
+    fake_env.serve_tile_bytes("mly1_public", data)
+    images = decode_tile(data, 14, CX, CY, ["image"])["image"]
+    target = max(images, key=lambda r: r.id)
+    assert target.id > 2**31
+    found = service.find(target.lon, target.lat, 0.5)
+    assert found.id == target.id
+
+
+def test_panel_shows_details_and_the_picture(qtbot, panel, fake_env):
+    image = an_image_in_the_middle(fake_env)
+    panel._controller.identify(image.lon, image.lat, 5)
+    qtbot.waitUntil(lambda: panel.details is not None, timeout=10000)
+    assert panel.details["id"] == str(image.id)
+    assert panel.values["captured_utc"].text().endswith("UTC") or panel.values["captured_utc"].text() == "Unknown"
+    qtbot.waitUntil(lambda: panel.picture.pixmap() is not None and not panel.picture.pixmap().isNull(), timeout=10000)
+    pixmap = panel.picture.pixmap()
+    assert pixmap.width() > 50
+    image_data = pixmap.toImage()
+    colours = {image_data.pixel(x, pixmap.height() // 2) for x in range(0, pixmap.width(), 7)}
+    assert len(colours) > 3  # a real picture, not a blank
+    cdn = [r for r in fake_env.requests if r.path.startswith("/cdn/")]
+    assert cdn and all("authorization" not in r.headers and "access_token" not in r.query for r in cdn)
+
+
+@pytest.mark.parametrize(
+    "fault,options,kind",
+    [
+        ("invalid_token", {}, "token"),
+        ("rate_limit", {}, "rate_limited"),
+        ("not_found", {}, "not_found"),
+        ("server_error_html", {}, "error"),
+    ],
+)
+def test_panel_error_states(qtbot, panel, fake_env, fault, options, kind):
+    image = an_image_in_the_middle(fake_env)
+    fake_env.inject(fault, host="graph", count=None, **options)
+    panel._controller.identify(image.lon, image.lat, 5)
+    qtbot.waitUntil(lambda: bool(panel.error_label.text()), timeout=10000)
+    assert panel.error_label.property("kind") == kind
+    assert panel.set_token_button.isVisibleTo(panel) == (kind == "token")
+    assert "Traceback" not in panel.error_label.text()
+
+
+def test_offline(qtbot, panel, fake_env, service):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    service.client = Client(fake_env.token, graph_url=f"http://127.0.0.1:{dead}", tiles_url=f"http://127.0.0.1:{dead}",
+                            max_retries=0)
+    service.source = TileSource(service.client)
+    panel._controller.identify(*DEMO_CENTER, 5)
+    qtbot.waitUntil(lambda: bool(panel.error_label.text()), timeout=10000)
+    assert panel.error_label.property("kind") == "offline"
+
+
+def test_a_fast_second_click_wins_over_a_slow_first(qtbot, panel, fake_env):
+    first = an_image_in_the_middle(fake_env)
+    second = next(i for i in fake_env.dataset.images if i.id != first.id and i.sequence_id != first.sequence_id)
+    fake_env.inject("slow", host="graph", count=1, path_contains=str(first.id), delay=1.5)
+    shown = []
+    panel._controller.shown.connect(lambda details: shown.append(details["id"]))
+    panel._controller.open_image(first.id)
+    qtbot.wait(100)
+    panel._controller.open_image(second.id)
+    qtbot.wait(2500)  # the slow answer for the first click has arrived by now
+    assert shown == [str(second.id)]
+    assert panel.details["id"] == str(second.id)
+
+
+def test_prev_next_walks_the_fixture_sequence(qtbot, panel, fake_env, fixtures_dir):
+    order = [item["id"] for item in json.loads(
+        (fixtures_dir / "graph" / f"image_ids__{FIXTURE_SEQUENCE}.json").read_text())["data"]]
+    panel._controller.open_image(order[0])
+    qtbot.waitUntil(lambda: panel.details is not None and panel.details["id"] == order[0], timeout=10000)
+    walked = [order[0]]
+    for _ in order[1:]:
+        panel.next_button.click()
+        qtbot.waitUntil(lambda: panel.details["id"] != walked[-1], timeout=10000)
+        walked.append(panel.details["id"])
+    assert walked == order
+    panel.prev_button.click()
+    qtbot.waitUntil(lambda: panel.details["id"] == order[-2], timeout=10000)
