@@ -121,9 +121,9 @@ def step_layers():
 
 
 def images_layer():
-    from mapillary_qgis.qgis_glue.exact_layers import find_exact
+    from mapillary_qgis.qgis_glue.coverage import find_layers
 
-    layers = find_exact("images")
+    layers = find_layers("images")
     return layers[0] if layers else None
 
 
@@ -140,9 +140,9 @@ def zoom_to_a_street():
     """Close enough to see each image's viewing direction along one sequence."""
     from qgis.core import QgsCoordinateTransform
 
-    from mapillary_qgis.qgis_glue.exact_layers import find_exact
+    from mapillary_qgis.qgis_glue.coverage import find_layers
 
-    sequences = find_exact("sequences")
+    sequences = find_layers("sequences")
     feature = next(iter(sequences[0].getFeatures()), None) if sequences else None
     if feature is None:
         return
@@ -165,24 +165,70 @@ def step_final():
         "max_image_id": max(ids) if ids else None,
         "first_capture": min(dates).toString("yyyy-MM-ddThh:mm:ss.zzzZ") if dates else None,
         "layers_status": plugin().layers_tab.status_label.text(),
-        "screenshot": screenshot("screenshot.png"),
+        "screenshot": screenshot("screenshot-layers.png"),
     })
     project_path = RUN_DIR / "project.qgz"
     QgsProject.instance().write(str(project_path))
     result["project"] = str(project_path)
-    if layer is not None:
-        table = iface.showAttributeTable(layer)
-        later(1500, lambda: finish_with_table(table, ids))
-    else:
-        finish(False, "no exact images layer")
+    if layer is None:
+        return finish(False, "no exact images layer")
+    table = iface.showAttributeTable(layer)
+    later(1500, lambda: step_table(table, ids, features))
 
 
-def finish_with_table(table, ids):
+def step_table(table, ids, features):
     path = RUN_DIR / "attribute-table.png"
     table.grab().save(str(path))
+    table.close()
     result["attribute_table"] = str(path)
-    exact = bool(ids) and max(ids) > 2**31
-    finish(exact and plugin().toolbar.isVisible(), "" if exact else "image ids are not exact 64-bit values")
+    if not ids or max(ids) <= 2**31:
+        return finish(False, "image ids are not exact 64-bit values")
+    step_identify(features)
+
+
+def step_identify(features):
+    """Click, with the Mapillary identify tool, on an image in the middle of the view."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    canvas = iface.mapCanvas()
+    centre = canvas.extent().center()
+    to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), canvas.mapSettings().destinationCrs(),
+                                    QgsProject.instance())
+    target = min(features, key=lambda f: to_map.transform(f.geometry().asPoint()).sqrDist(centre))
+    result["identify_target"] = target["id"]
+    plugin().identify_action.trigger()
+    pixel = canvas.getCoordinateTransform().transform(to_map.transform(target.geometry().asPoint()))
+    position = QPoint(int(pixel.x()), int(pixel.y()))
+    tool = canvas.mapTool()
+    event = QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, position, Qt.MouseButton.LeftButton,
+                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    tool.canvasReleaseEvent(event)
+    later(500, lambda: wait_for_picture(60))
+
+
+def wait_for_picture(tries):
+    panel = plugin().image_panel
+    pixmap = panel.picture.pixmap()
+    if (pixmap is None or pixmap.isNull()) and tries > 0:
+        return later(500, lambda: wait_for_picture(tries - 1))
+    later(1500, step_identified)
+
+
+def step_identified():
+    panel = plugin().image_panel
+    shown = (panel.details or {}).get("id")
+    result["steps"].append({
+        "step": "identify",
+        "image": shown,
+        "captured": panel.values["captured_utc"].text(),
+        "error": panel.error_label.text(),
+        "screenshot": screenshot("screenshot.png"),
+    })
+    ok = shown == str(result["identify_target"]) and panel.picture.pixmap() is not None
+    reason = "" if ok else f"identified {shown}, expected {result['identify_target']}"
+    finish(ok and plugin().toolbar.isVisible(), reason)
 
 
 later(1000, step_show)

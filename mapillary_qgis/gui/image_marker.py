@@ -9,17 +9,19 @@ from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
 from ..qgis_glue.images import WGS84
-from ..qgis_glue.styles import GREEN
 
-SIZE_PX = 22
+SIZE_PX = 34
+MARKER = "#ff6d00"  # orange: stands out from the Mapillary-green layers
 
 
 class ImageMarker:
     def __init__(self, canvas):
         self._canvas = canvas
         self._band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
-        self._band.setColor(QColor(GREEN))
-        self._band.setFillColor(QColor(5, 203, 99, 140))
+        self._band.setColor(QColor(MARKER))
+        fill = QColor(MARKER)
+        fill.setAlpha(200)
+        self._band.setFillColor(fill)
         self._band.setStrokeColor(QColor("#ffffff"))
         self._band.setWidth(2)
 
