@@ -47,6 +47,13 @@ MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
 IDENTIFY_ACTION_NAME = "MapillaryIdentify"
+# Layers whose features a click may identify, by layer key: (tileset, tile layer).
+FEATURE_KEYS = {
+    "points": ("mly_map_feature_point", "point"),
+    "map_features": ("mly_map_feature_point", "point"),
+    "signs": ("mly_map_feature_traffic_sign", "traffic_sign"),
+    "traffic_signs": ("mly_map_feature_traffic_sign", "traffic_sign"),
+}
 
 
 def tile_cache_dir() -> Path:
@@ -201,7 +208,17 @@ class MapillaryPlugin:
 
     def _identify_clicked(self, lon: float, lat: float, tolerance_m: float) -> None:
         self._show_image_tab()
-        self.image_controller.identify(lon, lat, tolerance_m)
+        self.image_controller.identify(lon, lat, tolerance_m, self._shown_feature_layers())
+
+    @staticmethod
+    def _shown_feature_layers() -> list:
+        """(tileset, layer) of the map-feature and sign layers in the project: a click may mean one of them."""
+        shown = set()
+        for layer in QgsProject.instance().mapLayers().values():
+            key = layer.customProperty(LAYER_KEY_PROPERTY)
+            if key in FEATURE_KEYS:
+                shown.add(FEATURE_KEYS[key])
+        return sorted(shown)
 
     def _show_image_tab(self) -> None:
         self.dock.setUserVisible(True)

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Callable
 
-from qgis.PyQt.QtCore import Qt, QUrl
-from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPixmap
+from qgis.PyQt.QtCore import QPointF, QSize, Qt, QUrl
+from qgis.PyQt.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from qgis.PyQt.QtWidgets import (
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QShortcut,
@@ -18,9 +31,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.graph import position
+from ..core.graph import parse_graph_time, position
 from ..core.identify import capture_times, offset_m, viewer_url
-from ..core.labels import camera_label
+from ..core.labels import camera_label, feature_label
 from ..qgis_glue.image_controller import ImageController
 
 ERROR_HINTS = {
@@ -101,7 +114,10 @@ class ImagePanel(QWidget):
         ):
             actions.addWidget(self._button(text, slot, name))
 
+        self.feature_box = self._feature_box()
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.feature_box)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.error_label)
@@ -120,7 +136,29 @@ class ImagePanel(QWidget):
         controller.nothing.connect(self.show_nothing)
         controller.thumbnail.connect(self.show_thumbnail)
         controller.failed.connect(self.show_error)
+        controller.feature_shown.connect(self.show_feature)
         self._enable(False)
+        self._outlines: dict[str, tuple] = {}  # image id -> detection rings to draw on its picture
+
+    def _feature_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Map feature"))
+        box.setObjectName("MapillaryFeatureBox")
+        self.feature_label = QLabel()
+        self.feature_label.setWordWrap(True)
+        self.feature_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.strip = QListWidget()
+        self.strip.setObjectName("MapillaryFeatureImages")
+        self.strip.setViewMode(QListWidget.ViewMode.IconMode)
+        self.strip.setFlow(QListWidget.Flow.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setIconSize(QSize(96, 72))
+        self.strip.setFixedHeight(100)
+        self.strip.itemClicked.connect(lambda item: self._controller.open_image(item.data(Qt.ItemDataRole.UserRole)))
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.feature_label)
+        layout.addWidget(self.strip)
+        box.hide()
+        return box
 
     def _button(self, text: str, slot, name: str) -> QPushButton:
         button = QPushButton(text)
@@ -149,7 +187,33 @@ class ImagePanel(QWidget):
         self.error_label.setProperty("kind", kind)
         self.set_token_button.setVisible(kind == "token")
 
+    def show_feature(self, details: dict, detections: list) -> None:
+        """A map feature: its class, when it was seen, and the images that saw it, outlined."""
+        self.error_label.clear()
+        self.set_token_button.hide()
+        first = capture_times(parse_graph_time(details.get("first_seen_at")))[0]
+        last = capture_times(parse_graph_time(details.get("last_seen_at")))[0]
+        self._outlines = {d.image_id: d.rings for d in detections if d.image_id}
+        images = [item["id"] for item in (details.get("images") or {}).get("data", []) if "id" in item]
+        images += [image_id for image_id in self._outlines if image_id not in images]
+        self.feature_label.setText(self.tr("<b>{}</b><br>First seen {}<br>Last seen {}<br>Seen in {} images").format(
+            feature_label(details.get("object_value", "")), first, last, len(images)))
+        self.feature_label.setProperty("feature_id", details.get("id"))
+        self.strip.clear()
+        for image_id in images[:24]:
+            item = QListWidgetItem(QIcon(), "")
+            item.setData(Qt.ItemDataRole.UserRole, image_id)
+            item.setToolTip(image_id)
+            self.strip.addItem(item)
+        self.feature_box.show()
+        self._controller.thumbnails(images[:24])
+        if images:
+            self._controller.open_image(images[0])
+
     def show_details(self, details: dict) -> None:
+        if details.get("id") not in self._outlines:  # an image on its own, not one of a feature's
+            self.feature_box.hide()
+            self._outlines = {}
         self.details = details
         self.error_label.clear()
         self.set_token_button.hide()
@@ -176,12 +240,19 @@ class ImagePanel(QWidget):
         self._enable(True)
 
     def show_thumbnail(self, image_id: str, data: bytes) -> None:
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            return
+        for row in range(self.strip.count()):
+            item = self.strip.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == image_id and item.icon().isNull():
+                item.setIcon(QIcon(pixmap))
         if self.details is None or self.details.get("id") != image_id:
             return
-        pixmap = QPixmap()
-        if pixmap.loadFromData(data):
-            self._pixmap = pixmap
-            self._scale()
+        if image_id in self._outlines:
+            pixmap = outlined(pixmap, self._outlines[image_id])
+        self._pixmap = pixmap
+        self._scale()
 
     def _scale(self) -> None:
         if self._pixmap is not None:
@@ -205,6 +276,18 @@ class ImagePanel(QWidget):
     def copy_link(self) -> None:
         if self.details:
             QGuiApplication.clipboard().setText(viewer_url(self.details["id"]))
+
+
+def outlined(pixmap: QPixmap, rings) -> QPixmap:
+    """The picture with a detection's outline drawn on it (rings in 0..1 image coordinates)."""
+    result = QPixmap(pixmap)
+    painter = QPainter(result)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#ff6d00"), max(2, result.width() // 200)))
+    for ring in rings:
+        painter.drawPolygon(QPolygonF([QPointF(u * result.width(), v * result.height()) for u, v in ring]))
+    painter.end()
+    return result
 
 
 def _lonlat(point) -> str:

@@ -27,6 +27,7 @@ def error_kind(error: Exception) -> str:
 class ImageController(QObject):
     busy = pyqtSignal(bool)
     shown = pyqtSignal(dict)  # the image's Graph details
+    feature_shown = pyqtSignal(dict, list)  # a map feature's Graph details, its detections
     nothing = pyqtSignal()  # a click that hit no image
     thumbnail = pyqtSignal(str, bytes)  # image id, JPEG bytes
     failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
@@ -40,8 +41,28 @@ class ImageController(QObject):
 
     # -- requests ---------------------------------------------------------------------
 
-    def identify(self, lon: float, lat: float, tolerance_m: float) -> None:
-        self._run("Identifying a Mapillary image", lambda task: self.service.identify(lon, lat, tolerance_m))
+    def identify(self, lon: float, lat: float, tolerance_m: float, feature_layers=()) -> None:
+        """The nearest image, or map feature of `feature_layers` ((tileset, layer) pairs), at a click."""
+        self._run("Identifying Mapillary data",
+                  lambda task: self.service.identify_any(lon, lat, tolerance_m, feature_layers))
+
+    def thumbnails(self, image_ids, size: int = 256) -> None:
+        """Small pictures for a strip (a map feature's images), each as it arrives."""
+        generation = self._generation
+
+        def work(task):
+            for image_id in image_ids:
+                if task.cancel_event.is_set():
+                    break
+                try:
+                    self._deliver(generation, str(image_id), self.service.thumbnail(image_id, size))
+                except MapillaryError:
+                    continue  # one missing picture leaves a gap in the strip, nothing more
+            return None
+
+        task = CallableTask("Loading Mapillary pictures", work, lambda result, error: None)
+        self._tasks.append(task)
+        run_in_background(task)
 
     def open_image(self, image_id) -> None:
         self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
@@ -81,6 +102,11 @@ class ImageController(QObject):
                 self.current = None
                 self.nothing.emit()
             return
+        if isinstance(details, tuple) and details[0] == "feature":
+            self.feature_shown.emit(details[1], list(details[2]))
+            return
+        if isinstance(details, tuple):
+            details = details[1]
         self.current = details
         self.shown.emit(details)
         self._load_thumbnails(generation, details)

@@ -15,8 +15,8 @@ from collections import OrderedDict
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
 from ..client import Client
-from ..core.graph import image_details, sequence_image_ids
-from ..core.identify import nearest_image, tiles_around
+from ..core.graph import detections, image_details, map_feature_details, sequence_image_ids
+from ..core.identify import distance_m, nearest_image, tiles_around
 from ..core.thumbnails import ThumbnailCache, fetch_thumbnail
 from ..core.tile_source import TileSource
 
@@ -39,15 +39,31 @@ class ImageService:
         self._details: OrderedDict[str, dict] = OrderedDict()
         self._sequences: dict[str, list[str]] = {}
 
-    def find(self, lon: float, lat: float, tolerance_m: float):
-        """The nearest image record within `tolerance_m` metres, or None."""
+    def find(self, lon: float, lat: float, tolerance_m: float, tileset: str = "mly1_public", layer: str = "image"):
+        """The nearest record of `layer` within `tolerance_m` metres, or None."""
         tiles = tiles_around(lon, lat, tolerance_m)
-        result = self.source.load("mly1_public", tiles, ["image"])
+        result = self.source.load(tileset, tiles, [layer])
         if result.fatal is not None:
             raise result.fatal
         if result.failures and tiles[0] in result.failures:  # the clicked tile itself could not be had
             raise result.failures[tiles[0]]
-        return nearest_image(result.records.get("image", []), lon, lat, tolerance_m)
+        return nearest_image(result.records.get(layer, []), lon, lat, tolerance_m)
+
+    def identify_any(self, lon: float, lat: float, tolerance_m: float, feature_layers=()) -> tuple | None:
+        """("image", details) or ("feature", details, detections) for what is nearest the click.
+
+        `feature_layers` are (tileset, layer) pairs of the map-feature layers the user shows.
+        """
+        candidates = [("image", self.find(lon, lat, tolerance_m))]
+        for tileset, layer in feature_layers:
+            candidates.append(("feature", self.find(lon, lat, tolerance_m, tileset, layer)))
+        found = [(distance_m(lon, lat, r.lon, r.lat), kind, r) for kind, r in candidates if r is not None]
+        if not found:
+            return None
+        _, kind, record = min(found, key=lambda item: item[0])
+        if kind == "image":
+            return ("image", self.details(record.id))
+        return ("feature", map_feature_details(self.client, record.id), detections(self.client, record.id))
 
     def details(self, image_id) -> dict:
         key = str(image_id)

@@ -5,6 +5,7 @@ import json
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtGui import QImage
 
 import mapillary_qgis
 from mapillary_qgis.client import Client
@@ -160,3 +161,30 @@ def test_prev_next_walks_the_fixture_sequence(qtbot, panel, fake_env, fixtures_d
     assert walked == order
     panel.prev_button.click()
     qtbot.waitUntil(lambda: panel.details["id"] == order[-2], timeout=10000)
+
+
+def test_a_click_on_a_traffic_sign_shows_its_class_images_and_outline(qtbot, panel, fake_env):
+    sign = next(s for s in fake_env.dataset.traffic_signs if s.lonlat and fake_env.dataset.detections_of(s.id))
+    panel._controller.identify(*sign.lonlat, 3, [("mly_map_feature_traffic_sign", "traffic_sign")])
+    qtbot.waitUntil(lambda: panel.feature_box.isVisibleTo(panel), timeout=10000)
+    assert panel.feature_label.property("feature_id") == str(sign.id)
+    assert ":" in panel.feature_label.text() and "Seen in" in panel.feature_label.text()
+    assert panel.strip.count() >= 1
+    qtbot.waitUntil(lambda: panel.picture.pixmap() is not None and not panel.picture.pixmap().isNull(), timeout=10000)
+    first = panel.strip.item(0).data(0x0100)
+    assert panel.details["id"] == first
+    def orange(image):
+        return sum(1 for x in range(image.width()) for y in range(image.height())
+                   if abs(image.pixelColor(x, y).red() - 255) < 30 and abs(image.pixelColor(x, y).green() - 109) < 40
+                   and image.pixelColor(x, y).blue() < 60)
+
+    plain = QImage.fromData(panel._controller.service.thumbnail(first, 1024))
+    assert orange(panel._pixmap.toImage()) > orange(plain) + 20  # the detection's outline is drawn on the picture
+
+
+def test_without_feature_layers_a_click_means_images_only(qtbot, panel, fake_env):
+    image = an_image_in_the_middle(fake_env)
+    panel._controller.identify(image.lon, image.lat, 5, [])
+    qtbot.waitUntil(lambda: panel.details is not None, timeout=10000)
+    assert not panel.feature_box.isVisibleTo(panel)
+    assert not any("map_feature" in r.path for r in fake_env.requests)
