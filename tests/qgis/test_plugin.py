@@ -1,8 +1,9 @@
 """The plugin's life cycle: load, unload, load again, nothing left behind."""
 
 import logging
+from pathlib import Path
 
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsPointXY, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QToolBar
@@ -27,6 +28,22 @@ def package_handlers():
 def test_class_factory_gives_the_plugin(iface):
     plugin = mapillary_qgis.classFactory(iface)
     assert type(plugin).__name__ == "MapillaryPlugin"
+
+
+def assert_no_token_under(folder, token):
+    from urllib.parse import quote
+
+    secret = token.split("|")[2].encode()
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix in (".qgz", ".zip"):
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                data = b"".join(archive.read(name) for name in archive.namelist())
+        assert secret not in data and quote(token, safe="").encode() not in data, f"token in {path}"
 
 
 def receivers():
@@ -127,6 +144,12 @@ def test_project_with_coverage_reopens_in_a_new_session_and_fails_safely_without
         assert plugin.tile_server.base_url in layer.source() and first_base not in layer.source()
         assert drawn_pixels(render([layer], demo_tile_extent())) > 200
         assert plugin.layers_tab.boxes["coverage"].isChecked()
+        image = fake_env.dataset.images[0]
+        assert plugin.identify(QgsPointXY(image.lon, image.lat), QgsCoordinateReferenceSystem("EPSG:4326"))
+        plugin.image_service.thumbnail(str(image.id), 256)
+        assert project.write(str(path))
     finally:
         plugin.unload()
         project.clear()
+    assert_no_token_under(Path(QgsApplication.qgisSettingsDirPath()), fake_env.token)  # profile, settings, caches
+    assert_no_token_under(tmp_path, fake_env.token)  # the saved project
