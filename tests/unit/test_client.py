@@ -27,27 +27,6 @@ IMAGE_TILE = f"/maps/vtp/mly1_public/2/14/{CX}/{CY}"
 OTHER_TOKEN = "MLY|4242424242424242|0123456789abcdef0123456789abcdef"
 
 
-@pytest.fixture(autouse=True)
-def no_default_token():
-    Client.set_token(None)
-    Client.set_proxy_resolver(None)
-    yield
-    Client.set_token(None)
-    Client.set_proxy_resolver(None)
-
-
-@pytest.fixture
-def waits():
-    return []
-
-
-@pytest.fixture
-def client(fake, waits):
-    c = Client(fake.token, graph_url=fake.graph_url, tiles_url=fake.tiles_url, timeout=(2, 5))
-    c._sleep = waits.append  # record the backoff instead of sleeping
-    return c
-
-
 def an_image_id(fake):
     return str(fake.dataset.images[0].id)
 

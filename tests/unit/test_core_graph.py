@@ -25,25 +25,6 @@ from tests.fake_mapillary.pbf import detection_geometry
 FIXTURE_SEQUENCE = "7nfcwfvjdtphz7yj6zat6a"
 
 
-@pytest.fixture(autouse=True)
-def no_default_token():
-    Client.set_token(None)
-    yield
-    Client.set_token(None)
-
-
-@pytest.fixture
-def waits():
-    return []
-
-
-@pytest.fixture
-def client(fake, waits):
-    c = Client(fake.token, graph_url=fake.graph_url, tiles_url=fake.tiles_url, timeout=(2, 5))
-    c._sleep = waits.append
-    return c
-
-
 def graph_requests(fake):
     return [r for r in fake.requests if r.host == "graph"]
 

@@ -7,28 +7,12 @@ from urllib.parse import quote
 
 import pytest
 
-from mapillary_qgis.client import Client
 from mapillary_qgis.core.graph import image_details
 from mapillary_qgis.core.thumbnails import SIZES, ThumbnailCache, ThumbnailError, fetch_thumbnail, thumb_field
 from mapillary_qgis.errors import InvalidTokenError, NotFoundError
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(100)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
-
-
-@pytest.fixture(autouse=True)
-def no_default_token():
-    Client.set_token(None)
-    yield
-    Client.set_token(None)
-
-
-@pytest.fixture
-def client(fake):
-    """The fake signs thumbnail URLs on `fake.cdn_url`, another host than the Graph API, as Meta's CDN is."""
-    c = Client(fake.token, graph_url=fake.graph_url, tiles_url=fake.tiles_url, timeout=(2, 5))
-    c._sleep = lambda seconds: None
-    return c
 
 
 @pytest.fixture
