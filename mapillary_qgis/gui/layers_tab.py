@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import QgsProject
+from qgis.gui import QgsMapToolExtent
 from qgis.PyQt.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.tile_cache import TileCache
@@ -27,6 +28,7 @@ class LayersTab(QWidget):
         self._store = store
         self._project = project or QgsProject.instance()
         self.boxes: dict[str, QCheckBox] = {}
+        self._area_tool: QgsMapToolExtent | None = None
 
         coverage = QGroupBox(self.tr("Coverage (browse at any zoom)"))
         coverage_layout = QVBoxLayout(coverage)
@@ -37,6 +39,12 @@ class LayersTab(QWidget):
         exact_layout = QVBoxLayout(exact)
         for key, spec in EXACT.items():
             exact_layout.addWidget(self._box(key, spec.name, self._toggle_exact))
+
+        self.area_button = QPushButton(self.tr("Load exact data for an area…"))
+        self.area_button.setObjectName("MapillaryLoadArea")
+        self.area_button.setToolTip(self.tr("Drag a rectangle on the map: the exact layers get everything inside it"))
+        self.area_button.clicked.connect(self.pick_area)
+        exact_layout.addWidget(self.area_button)
 
         self.clear_cache_button = QPushButton(self.tr("Clear tile cache"))
         self.clear_cache_button.setObjectName("MapillaryClearCache")
@@ -101,6 +109,26 @@ class LayersTab(QWidget):
             self._live.enable(key)
         else:
             self._live.disable(key)
+
+    def pick_area(self) -> None:
+        """Let the user drag a rectangle; then load it and give the previous map tool back."""
+        canvas = self._live.canvas
+        previous = canvas.mapTool()
+        tool = QgsMapToolExtent(canvas)
+        self._area_tool = tool  # kept alive while in use
+
+        def picked(extent) -> None:
+            if not extent.isEmpty() and self._live.load_area(extent, canvas.mapSettings().destinationCrs()):
+                self.show_status("info", self.tr("Loading the exact Mapillary data of the area…"))
+            if previous is not None:
+                canvas.setMapTool(previous)
+            else:
+                canvas.unsetMapTool(tool)
+            self._area_tool = None
+
+        tool.extentChanged.connect(picked)
+        canvas.setMapTool(tool)
+        self.show_status("info", self.tr("Drag a rectangle on the map around the area to load."))
 
     def clear_cache(self) -> None:
         if self._cache is not None:

@@ -33,6 +33,7 @@ from .tasks import CallableTask, run_in_background
 LOGGER = logging.getLogger(__name__)
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 ZOOM = 14
+AREA_MAX_TILES = 400  # a picked area: 20 x 20 tiles, some 35 km across at mid latitudes
 
 
 class LiveLayers(QObject):
@@ -43,7 +44,7 @@ class LiveLayers(QObject):
     def __init__(self, canvas, make_source: Callable[[], TileSource], project: QgsProject | None = None,
                  max_tiles: int = 80, debounce_ms: int = 600, parent: QObject | None = None):
         super().__init__(parent)
-        self._canvas = canvas
+        self.canvas = canvas
         self._make_source = make_source
         self._project = project or QgsProject.instance()
         self.max_tiles = max_tiles
@@ -103,39 +104,55 @@ class LiveLayers(QObject):
 
     # -- loading --------------------------------------------------------------------
 
-    def view_tiles(self) -> list[tuple[int, int, int]] | None:
-        """The z14 tiles of the map view, or None when the view needs too many."""
-        extent = self._canvas.extent()
-        transform = QgsCoordinateTransform(self._canvas.mapSettings().destinationCrs(), WGS84, self._project)
+    def area_tiles(self, extent: QgsRectangle, crs, max_tiles: int) -> list[tuple[int, int, int]] | None:
+        """The z14 tiles of an extent, or None when it needs more than `max_tiles`."""
+        transform = QgsCoordinateTransform(crs, WGS84, self._project)
         try:
             box: QgsRectangle = transform.transformBoundingBox(extent)
-        except Exception:  # QgsCsException: a view outside the world
+        except Exception:  # QgsCsException: an extent outside the world
             return []
         bbox = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
-        if tile_count(*bbox, ZOOM) > self.max_tiles:  # count first: a world view has millions of tiles
+        if tile_count(*bbox, ZOOM) > max_tiles:  # count first: a world view has millions of tiles
             return None
         return [(ZOOM, x, y) for x, y in tiles_for_bbox(*bbox, ZOOM)]
 
     def load_view(self) -> None:
-        keys = self.enabled_keys()
-        if not keys:
+        """Load what the map shows (called, debounced, whenever it moves)."""
+        if not self.enabled_keys():
             return
-        tiles = self.view_tiles()
+        tiles = self.area_tiles(self.canvas.extent(), self.canvas.mapSettings().destinationCrs(), self.max_tiles)
         if tiles is None:
             self.status.emit("info", self.tr("Zoom in to load exact Mapillary data (street level, zoom 14 or closer)."))
             return
+        self._load(tiles, "view")
+
+    def load_area(self, extent: QgsRectangle, crs) -> bool:
+        """Load an area the user picked, larger than a view; the map moving does not cancel it."""
+        if not self.enabled_keys():
+            self.status.emit("warning", self.tr("Turn on an exact layer first (images, sequences, features or signs)."))
+            return False
+        tiles = self.area_tiles(extent, crs, AREA_MAX_TILES)
+        if tiles is None:
+            self.status.emit("warning", self.tr(
+                "The area is too large: at most {} tiles at zoom 14 (some 35 km across). "
+                "Pick a smaller area.").format(AREA_MAX_TILES))
+            return False
+        self._load(tiles, "area")
+        return True
+
+    def _load(self, tiles: list, slot: str) -> None:
         by_tileset: dict[str, list[str]] = {}
-        for key in keys:
+        for key in self.enabled_keys():
             by_tileset.setdefault(EXACT[key].tileset, []).append(key)
         for tileset, tileset_keys in by_tileset.items():
             missing = [t for t in tiles if t not in self._loaded.get(tileset, set())]
             if missing:
-                self._start(tileset, tileset_keys, missing)
+                self._start(tileset, tileset_keys, missing, f"{slot}:{tileset}")
 
-    def _start(self, tileset: str, keys: list[str], tiles: list) -> None:
-        old = self._tasks.pop(tileset, None)
+    def _start(self, tileset: str, keys: list[str], tiles: list, slot: str) -> None:
+        old = self._tasks.pop(slot, None)
         if old is not None:
-            old.forget()  # a new view makes the old work stale
+            old.forget()  # a new view makes the old view's work stale
         layers = sorted({EXACT[key].tile_layer for key in keys})
         source = self._make_source()
 
@@ -143,13 +160,13 @@ class LiveLayers(QObject):
             return source.load(tileset, tiles, layers, cancelled=task.cancel_event, progress=task.report_progress)
 
         task = CallableTask(self.tr("Loading Mapillary data"), work,
-                            lambda result, error: self._loaded_tiles(tileset, keys, result, error))
-        self._tasks[tileset] = task
+                            lambda result, error: self._loaded_tiles(slot, tileset, keys, result, error))
+        self._tasks[slot] = task
         self.status.emit("info", self.tr("Loading {} Mapillary tiles…").format(len(tiles)))
         run_in_background(task)
 
-    def _loaded_tiles(self, tileset: str, keys: list[str], result, error) -> None:
-        self._tasks.pop(tileset, None)
+    def _loaded_tiles(self, slot: str, tileset: str, keys: list[str], result, error) -> None:
+        self._tasks.pop(slot, None)
         if error is not None:
             self._report(error)
             return
@@ -213,7 +230,7 @@ class LiveLayers(QObject):
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
-        for signal, slot in ((self._canvas.extentsChanged, self._timer.start),
+        for signal, slot in ((self.canvas.extentsChanged, self._timer.start),
                              (self._project.layersWillBeRemoved, self._layers_removed),
                              (self._project.cleared, self.reset),
                              (self._project.readProject, self._project_read)):

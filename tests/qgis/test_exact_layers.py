@@ -183,3 +183,55 @@ def test_invalid_token_is_one_message(qtbot, qgis_canvas, fake_env, source):
         assert len(errors) == 1 and "token" in errors[0]
     finally:
         live.shutdown()
+
+
+def test_an_area_the_user_picks_is_loaded_whatever_the_view(qtbot, qgis_canvas, fake_env, source):
+    project = QgsProject()
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    qgis_canvas.setExtent(QgsRectangle(-2e6, 3e6, 2e6, 6e6))  # zoomed far out: the view loads nothing
+    live = LiveLayers(qgis_canvas, lambda: source, project=project, debounce_ms=50)
+    try:
+        layer = live.enable("images")
+        assert layer.featureCount() == 0
+        west, south, _, _ = tile_bounds_mercator(14, CX - 1, CY + 1)
+        _, _, east, north = tile_bounds_mercator(14, CX + 1, CY - 1)
+        assert live.load_area(QgsRectangle(west + 1, south + 1, east - 1, north - 1),
+                              QgsCoordinateReferenceSystem("EPSG:3857"))
+        qtbot.waitUntil(lambda: not live._tasks and layer.featureCount() > 0, timeout=20000)
+        in_bbox = [i for i in fake_env.dataset.images
+                   if DEMO_BBOX[0] <= i.lon < DEMO_BBOX[2] and DEMO_BBOX[1] < i.lat <= DEMO_BBOX[3]]
+        assert layer.featureCount() == len(in_bbox)
+        assert not live.load_area(QgsRectangle(-2e6, 3e6, 2e6, 6e6), QgsCoordinateReferenceSystem("EPSG:3857"))
+    finally:
+        live.shutdown()
+
+
+def test_the_layers_tab_picks_an_area_with_a_rectangle_tool(qtbot, qgis_canvas, fake_env, source):
+    from qgis.gui import QgsMapToolExtent, QgsMapToolPan
+
+    from mapillary_qgis.core.tile_server import LocalTileServer
+    from mapillary_qgis.gui.layers_tab import LayersTab
+    from mapillary_qgis.qgis_glue.token_store import TokenStore
+
+    project = QgsProject()
+    live = LiveLayers(qgis_canvas, lambda: source, project=project, debounce_ms=50)
+    server = LocalTileServer(source).start()
+    tab = LayersTab(live, server, None, TokenStore(), project=project)
+    qtbot.addWidget(tab)
+    pan = QgsMapToolPan(qgis_canvas)
+    qgis_canvas.setMapTool(pan)
+    try:
+        tab.boxes["images"].setChecked(True)
+        tab.area_button.click()
+        tool = qgis_canvas.mapTool()
+        assert isinstance(tool, QgsMapToolExtent)
+        west, south, east, north = tile_bounds_mercator(14, CX, CY)
+        tool.extentChanged.emit(QgsRectangle(west + 1, south + 1, east - 1, north - 1))
+        assert qgis_canvas.mapTool() is pan  # the user's tool is back
+        (layer,) = find_layers("images", project)
+        qtbot.waitUntil(lambda: not live._tasks and layer.featureCount() > 0, timeout=20000)
+    finally:
+        qgis_canvas.unsetMapTool(pan)
+        live.shutdown()
+        tab.shutdown()
+        server.stop()
