@@ -83,10 +83,11 @@ class LocalTileServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for serve_forever(), which must be running
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
 
     def tile(self, session: str, tileset: str, z: int, x: int, y: int) -> tuple[int, bytes]:
         """(HTTP status, body) for one request."""
