@@ -19,6 +19,8 @@ from qgis.PyQt.QtWidgets import QAction, QPushButton
 
 from .__about__ import __version__
 from .client import Client
+from .core.creators import CreatorDirectory
+from .core.filters import Filters
 from .core.graph import position
 from .core.identify import distance_m
 from .core.thumbnails import ThumbnailCache
@@ -27,6 +29,7 @@ from .core.tile_server import LocalTileServer
 from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
+from .gui.filters_tab import FiltersTab
 from .gui.identify_tool import TOLERANCE_PX, IdentifyTool
 from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
@@ -34,6 +37,7 @@ from .gui.layers_tab import LayersTab
 from .paths import resource
 from .qgis_glue import log
 from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
+from .qgis_glue.filtering import Filtering
 from .qgis_glue.image_controller import ImageController
 from .qgis_glue.images import WGS84, ImageService, to_lonlat
 from .qgis_glue.live_layers import LiveLayers
@@ -76,6 +80,7 @@ class MapillaryPlugin:
         self.layers_tab: LayersTab | None = None
         self.tile_cache: TileCache | None = None
         self.notices: Notices | None = None
+        self.filtering: Filtering | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
         self._unlock_item = None
@@ -117,6 +122,7 @@ class MapillaryPlugin:
         self.layers_tab = LayersTab(self.live_layers, self.tile_server, self.tile_cache, self.token_store)
         self.dock.add_tab(self.layers_tab, self.tr("Layers"))
         self.notices.notice.connect(self._notice)
+        self._init_filters()
         self._init_identify(main_window)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -180,6 +186,31 @@ class MapillaryPlugin:
             self._offer_unlock()
         else:  # something the user must act on: also where they see it with the dock closed
             self.iface.messageBar().pushMessage(self.tr("Mapillary"), text, Qgis.MessageLevel.Critical, 10)
+
+    # -- filters -----------------------------------------------------------------------
+
+    def _init_filters(self) -> None:
+        self.filtering = Filtering(self.live_layers, CreatorDirectory(Client()), parent=self.dock)
+        self.filters_tab = FiltersTab(known_classes=self.live_layers.known_values)
+        self.dock.add_tab(self.filters_tab, self.tr("Filters"))
+        self.filters_tab.applied.connect(self.filtering.request)
+        self.filtering.changed.connect(self._filters_changed)
+        QgsProject.instance().readProject.connect(self._filters_read)
+        QgsProject.instance().cleared.connect(self._filters_cleared)
+        if QgsProject.instance().fileName():  # the plugin was (re)loaded with a project open
+            self._filters_read()
+
+    def _filters_changed(self, text: str, note: str) -> None:
+        self.filters_tab.summary_label.setText(text or self.tr("No filter: every image and feature is shown."))
+        self.filters_tab.say(note)
+
+    def _filters_read(self, *args) -> None:
+        self.filtering.restore()
+        self.filters_tab.show_filters(self.filtering.filters, self.filtering.creator_names)
+
+    def _filters_cleared(self) -> None:
+        self.filtering.apply(Filters(), save=False)
+        self.filters_tab.show_filters(Filters())
 
     # -- identify ----------------------------------------------------------------------
 
@@ -284,6 +315,15 @@ class MapillaryPlugin:
 
     def unload(self) -> None:
         self._unload_identify()
+        if self.filtering is not None:
+            for signal, slot in ((QgsProject.instance().readProject, self._filters_read),
+                                 (QgsProject.instance().cleared, self._filters_cleared)):
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
+            self.filtering.shutdown()
+            self.filtering = None
         self._close_unlock_offer()
         try:
             QgsApplication.authManager().masterPasswordVerified.disconnect(self._master_password_verified)

@@ -21,6 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
+from ..core.filters import Filters, feature_matcher, image_matcher, is_active
 from ..core.mvt_decode import TileDecodeError
 from ..core.records import merge_sequences
 from ..core.tile_source import TileSource
@@ -52,7 +53,9 @@ class LiveLayers(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.load_view)
-        self._records: dict[str, dict] = {}  # layer key -> record id -> record
+        self._records: dict[str, dict] = {}  # layer key -> record id -> record (all loaded, unfiltered)
+        self.filters = Filters()
+        self._matchers = self._make_matchers(self.filters)
         self._loaded: dict[str, set] = {}  # tileset -> tiles loaded
         self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
         canvas.extentsChanged.connect(self._timer.start)
@@ -70,6 +73,8 @@ class LiveLayers(QObject):
         if layers:
             return layers[0]
         layer = exact_layer(key)
+        if is_active(self.filters):
+            layer.setName(EXACT[key].name + self.tr(" (filtered)"))
         add_to_project(layer, self._project)
         self._records[key] = {}
         self._loaded.pop(EXACT[key].tileset, None)  # reload its tiles for this layer
@@ -101,6 +106,28 @@ class LiveLayers(QObject):
         for key in list(self._records):
             if not any(layer.id() not in layer_ids for layer in find_layers(key, self._project)):
                 self._records.pop(key, None)
+
+    # -- filters --------------------------------------------------------------------
+
+    @staticmethod
+    def _make_matchers(filters: Filters) -> dict:
+        images, features = image_matcher(filters), feature_matcher(filters)
+        return {"images": images, "sequences": images, "map_features": features, "traffic_signs": features}
+
+    def set_filters(self, filters: Filters) -> None:
+        """Show only what passes: the records already loaded are filtered again, nothing is fetched."""
+        self.filters = filters
+        self._matchers = self._make_matchers(filters)
+        for key, known in self._records.items():
+            match = self._matchers[key]
+            for layer in find_layers(key, self._project):
+                replace_features(layer, [r for r in known.values() if match(r)])
+                layer.setName(EXACT[key].name + (self.tr(" (filtered)") if is_active(filters) else ""))
+
+    def known_values(self) -> list[str]:
+        """The map-feature and sign classes loaded so far (for the class picker)."""
+        return sorted({r.value for key in ("map_features", "traffic_signs") for r in self._records.get(key, {}).values()
+                       if r.value})
 
     # -- loading --------------------------------------------------------------------
 
@@ -180,15 +207,16 @@ class LiveLayers(QObject):
 
     def _merge(self, key: str, records: list) -> None:
         known = self._records.setdefault(key, {})
+        match = self._matchers[key]
         if key == "sequences":  # a sequence crossing tiles loaded at different times is one line: redraw them
             known.update((r.id, r) for r in merge_sequences([list(known.values()), records]))
             for layer in find_layers(key, self._project):
-                replace_features(layer, known.values())
+                replace_features(layer, [r for r in known.values() if match(r)])
         else:  # only the new ones: the GUI thread never rebuilds what is there
             new = [r for r in records if r.id not in known]
             known.update((r.id, r) for r in new)
             for layer in find_layers(key, self._project):
-                add_features(layer, new)
+                add_features(layer, [r for r in new if match(r)])
         for layer in find_layers(key, self._project):
             self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
 
