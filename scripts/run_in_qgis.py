@@ -227,8 +227,62 @@ def step_identified():
         "screenshot": screenshot("screenshot.png"),
     })
     ok = shown == str(result["identify_target"]) and panel.picture.pixmap() is not None
-    reason = "" if ok else f"identified {shown}, expected {result['identify_target']}"
-    finish(ok and plugin().toolbar.isVisible(), reason)
+    if not ok:
+        return finish(False, f"identified {shown}, expected {result['identify_target']}")
+    step_filter()
+
+
+def step_filter():
+    """As a user would in the Filters tab: a date range and panoramas only, then Apply."""
+    from qgis.PyQt.QtCore import QDate
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    tab = plugin().filters_tab
+    plugin().dock.tabs.setCurrentWidget(tab)
+    tab.from_check.setChecked(True)
+    tab.from_date.setDate(QDate(2015, 1, 1))
+    tab.to_check.setChecked(True)
+    tab.to_date.setDate(QDate(2022, 12, 31))
+    tab.panoramas.setCurrentIndex(tab.panoramas.findData("only"))
+    tab.findChild(QPushButton, "MapillaryFilterApply").click()
+    later(1000, zoom_to_filtered)
+
+
+def zoom_to_filtered():
+    """Show the panoramas that passed, with their blue sequences."""
+    from qgis.core import QgsCoordinateTransform
+
+    layer = images_layer()
+    canvas = iface.mapCanvas()
+    to_map = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    extent = to_map.transformBoundingBox(layer.extent())
+    extent.grow(max(extent.width(), extent.height()) * 0.1 + 100)
+    canvas.setExtent(extent)
+    canvas.refreshAllLayers()
+    later(3000, step_filtered)
+
+
+def step_filtered():
+    layer = images_layer()
+    features = list(layer.getFeatures())
+    passed = all(f["is_pano"] and f["captured_at"].date().year() in range(2015, 2023) for f in features)
+    result["steps"].append({
+        "step": "filter",
+        "layer": layer.name(),
+        "images": len(features),
+        "summary": plugin().filters_tab.summary_label.text(),
+        "all_pass": passed,
+        "screenshot": screenshot("screenshot-filtered.png"),
+    })
+    path = RUN_DIR / "project.qgz"
+    QgsProject.instance().write(str(path))
+    saved = plugin().filtering.filters
+    QgsProject.instance().clear()
+    QgsProject.instance().read(str(path))
+    restored = plugin().filtering.filters
+    result["filters_restored"] = restored == saved
+    ok = passed and restored == saved and saved.panoramas == "only"
+    finish(ok and plugin().toolbar.isVisible(), "" if ok else "the filter did not apply or was not restored")
 
 
 later(1000, step_show)
