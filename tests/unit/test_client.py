@@ -2,7 +2,6 @@
 
 import logging
 import socket
-import threading
 import traceback
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from mapillary_qgis.errors import (
 )
 from tests.fake_mapillary.dataset import DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_for
+from tests.threads import errors_in_threads
 
 CX, CY = tile_for(*DEMO_CENTER, 14)  # the z14 tile in the middle of the demo data
 IMAGE_TILE = f"/maps/vtp/mly1_public/2/14/{CX}/{CY}"
@@ -313,22 +313,12 @@ def test_requests_exception_urls_are_redacted(fake):
 
 
 def test_one_client_shared_by_worker_threads(fake, client):
-    errors = []
-
     def work(x):
-        try:
-            for y in range(5):
-                assert client.get(f"{fake.tiles_url}/maps/vtp/mly1_public/2/14/{CX - 1 + x % 3}/{CY - 1 + y % 3}").ok
-                assert client.get(f"{fake.graph_url}/{an_image_id(fake)}").ok
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
+        for y in range(5):
+            assert client.get(f"{fake.tiles_url}/maps/vtp/mly1_public/2/14/{CX - 1 + x % 3}/{CY - 1 + y % 3}").ok
+            assert client.get(f"{fake.graph_url}/{an_image_id(fake)}").ok
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_in_threads(work, 8) == []
     assert len(fake.requests) == 80
     for r in fake.requests:
         if r.host == "tiles":

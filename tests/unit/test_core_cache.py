@@ -1,12 +1,12 @@
 """The disk tile cache: atomic files, expiry by age, LRU pruning, clearing, threads."""
 
 import os
-import threading
 import time
 
 import pytest
 
 from mapillary_qgis.core.tile_cache import TileCache
+from tests.threads import errors_in_threads
 
 TILESET = "mly1_public"
 
@@ -111,24 +111,16 @@ def test_an_unwritable_cache_acts_empty(tmp_path):
 
 def test_concurrent_puts_and_gets(tmp_path):
     cache = TileCache(tmp_path, max_bytes=20_000)  # 30 distinct tiles of 1000 bytes: pruning runs meanwhile
-    errors = []
 
     def work(worker):
-        try:
-            for i in range(200):
-                tile = (14, i % 10, worker % 3)
-                payload = bytes([worker]) * 1000
-                cache.put(TILESET, *tile, payload)
-                got = cache.get(TILESET, *tile)
-                assert got is None or (len(got) == 1000 and len(set(got)) == 1)  # never a torn file
-        except Exception as exc:  # reported below
-            errors.append(exc)
+        for i in range(200):
+            tile = (14, i % 10, worker % 3)
+            payload = bytes([worker]) * 1000
+            cache.put(TILESET, *tile, payload)
+            got = cache.get(TILESET, *tile)
+            assert got is None or (len(got) == 1000 and len(set(got)) == 1)  # never a torn file
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = errors_in_threads(work, 6)
     assert not errors
     cache.prune()
     assert 0 < cache.size_bytes() <= 20_000

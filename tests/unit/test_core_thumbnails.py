@@ -1,7 +1,6 @@
 """Thumbnails: the bytes-only disk cache, and downloads through signed, expiring URLs on the fake's CDN."""
 
 import os
-import threading
 import time
 from urllib.parse import quote
 
@@ -10,6 +9,7 @@ import pytest
 from mapillary_qgis.core.graph import image_details
 from mapillary_qgis.core.thumbnails import SIZES, ThumbnailCache, ThumbnailError, fetch_thumbnail, thumb_field
 from mapillary_qgis.errors import InvalidTokenError, NotFoundError
+from tests.threads import errors_in_threads
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(100)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
@@ -76,21 +76,12 @@ def test_cache_expiry_lru_and_clear(tmp_path):
 
 
 def test_cache_shared_by_threads(cache):
-    errors = []
-
     def work(worker):
-        try:
-            for number in range(30):
-                cache.put(number, 1024, bytes([worker]) * 50)
-                assert len(cache.get(number, 1024)) == 50
-        except Exception as exc:  # reported below
-            errors.append(exc)
+        for number in range(30):
+            cache.put(number, 1024, bytes([worker]) * 50)
+            assert len(cache.get(number, 1024)) == 50
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = errors_in_threads(work, 6)
     assert errors == []
     assert cache.size_bytes() == 30 * 50
 
