@@ -22,7 +22,6 @@ from .client import Client
 from .core.creators import CreatorDirectory
 from .core.filters import Filters
 from .core.graph import position
-from .core.identify import distance_m
 from .core.thumbnails import ThumbnailCache
 from .core.tile_cache import TileCache
 from .core.tile_server import LocalTileServer
@@ -30,7 +29,7 @@ from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
 from .gui.filters_tab import FiltersTab
-from .gui.identify_tool import TOLERANCE_PX, IdentifyTool
+from .gui.identify_tool import IdentifyTool, tolerance_m
 from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
@@ -81,6 +80,11 @@ class MapillaryPlugin:
         self.tile_cache: TileCache | None = None
         self.notices: Notices | None = None
         self.filtering: Filtering | None = None
+        self.filters_tab: FiltersTab | None = None
+        self.image_service: ImageService | None = None
+        self.image_controller: ImageController | None = None
+        self.image_panel: ImagePanel | None = None
+        self.marker: ImageMarker | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
         self._unlock_item = None
@@ -224,6 +228,7 @@ class MapillaryPlugin:
         self.dock.add_tab(self.image_panel, self.tr("Image"))
         self.marker = ImageMarker(canvas)
         self.image_controller.shown.connect(self._mark)
+        self.image_controller.nothing.connect(self.marker.hide)
 
         self.identify_tool = IdentifyTool(canvas)
         self.identify_tool.clicked.connect(self._identify_clicked)
@@ -239,7 +244,8 @@ class MapillaryPlugin:
 
     def _identify_clicked(self, lon: float, lat: float, tolerance_m: float) -> None:
         self._show_image_tab()
-        self.image_controller.identify(lon, lat, tolerance_m, self._shown_feature_layers())
+        self.image_controller.identify(lon, lat, tolerance_m, self._shown_feature_layers(),
+                                       match=self.live_layers.image_filter())
 
     @staticmethod
     def _shown_feature_layers() -> list:
@@ -280,9 +286,8 @@ class MapillaryPlugin:
         """
         lon, lat = to_lonlat(point, crs)
         canvas = self.iface.mapCanvas()
-        edge = QgsPointXY(point.x() + canvas.mapUnitsPerPixel() * TOLERANCE_PX, point.y())
-        tolerance = distance_m(lon, lat, *to_lonlat(edge, crs)) if crs == canvas.mapSettings().destinationCrs() else 10
-        return self.image_service.identify(lon, lat, max(1.0, tolerance))
+        tolerance = tolerance_m(canvas, point, crs) if crs == canvas.mapSettings().destinationCrs() else 10.0
+        return self.image_service.identify(lon, lat, tolerance)
 
     def open_image(self, image_id) -> None:
         """Show an image in the Mapillary dock (for other plugins and the Python console)."""
@@ -294,8 +299,9 @@ class MapillaryPlugin:
             repoint(QgsProject.instance(), self.tile_server)
 
     def _before_quit(self) -> None:
-        if self.live_layers is not None:
-            self.live_layers.shutdown()
+        for worker in (self.live_layers, self.image_controller, self.filtering):
+            if worker is not None:
+                worker.shutdown()
         if self.tile_server is not None:
             self.tile_server.stop()
             self.tile_server = None
@@ -312,6 +318,7 @@ class MapillaryPlugin:
         self.identify_action.deleteLater()
         self.identify_tool.deleteLater()
         self.identify_tool = self.identify_action = self.marker = self.image_controller = None
+        self.image_panel = self.image_service = None
 
     def unload(self) -> None:
         self._unload_identify()
@@ -323,7 +330,7 @@ class MapillaryPlugin:
                 except TypeError:
                     pass
             self.filtering.shutdown()
-            self.filtering = None
+            self.filtering = self.filters_tab = None
         self._close_unlock_offer()
         try:
             QgsApplication.authManager().masterPasswordVerified.disconnect(self._master_password_verified)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import os
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Callable, Dict, List, Optional, Tuple, Union
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from .records import ImageRecord, MapFeatureRecord, SequenceRecord
 
 PANORAMAS = ("all", "only", "exclude")
+MAX_RELATIVE = 1000  # "last N units": what the dock offers
 UNITS = ("days", "months", "years")
 GROUPS = ("regulatory--", "warning--", "information--", "complementary--", "object--", "marking--", "construction--")
 OTHER_GROUP = "other"
@@ -173,9 +175,13 @@ def from_dict(data) -> Filters:
     parse = {"date_from": _date, "date_to": _date, "seen_from": _date, "seen_to": _date, "creator_ids": _ids,
              "organization_ids": _ids, "sequence_ids": _strings, "feature_classes": _strings, "angle_from": _angle,
              "angle_to": _angle, "panoramas": lambda v: v if v in PANORAMAS else "all",
-             "relative": lambda v: tuple(v) if isinstance(v, list) and len(v) == 2 and _valid_relative(v) else None}
+             "relative": lambda v: tuple(v) if isinstance(v, list) and len(v) == 2 and _valid_relative(v)
+             and v[0] <= MAX_RELATIVE else None}
     data = data if isinstance(data, dict) else {}
-    return Filters(**{name: read(data.get(name)) for name, read in parse.items()})
+    values = {name: read(data.get(name)) for name, read in parse.items()}
+    if (values["angle_from"] is None) != (values["angle_to"] is None):  # half a range is no range
+        values["angle_from"] = values["angle_to"] = None
+    return Filters(**values)
 
 
 def coverage_expression(filters: Filters, layer: str) -> Optional[str]:
@@ -231,7 +237,29 @@ def quote(text: str) -> str:
 
 
 def _zone(tz: TimeZone) -> Optional[tzinfo]:
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
+    """A tzinfo; None stays None (the machine's zone) unless its IANA name can be found."""
+    if isinstance(tz, str):
+        return ZoneInfo(tz)
+    return tz if tz is not None else machine_zone()
+
+
+def machine_zone() -> Optional[tzinfo]:
+    """The machine's zone as a ZoneInfo when its IANA name is known (exact across DST); else None.
+
+    The C library's rules (the None fallback) put a midnight that DST skips
+    at the wrong hour on some systems (America/Sao_Paulo, 2018-11-04).
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            link = os.path.realpath("/etc/localtime")
+            name = link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else ""
+        except OSError:
+            name = ""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ValueError, OSError, LookupError):
+        return None
 
 
 def _ms(moment: datetime) -> int:
@@ -243,10 +271,19 @@ def _ms(moment: datetime) -> int:
 
 def _date_bounds(first: Optional[date], last: Optional[date], zone: Optional[tzinfo]) -> Bounds:
     """Inclusive ms of local dates; fold 0 puts a midnight skipped by DST at the day's real start."""
-    def midnight(day: date) -> int:
-        return _ms(datetime(day.year, day.month, day.day, tzinfo=zone))
+    def midnight(day: date) -> Optional[int]:
+        try:
+            return _ms(datetime(day.year, day.month, day.day, tzinfo=zone))
+        except (OverflowError, ValueError, OSError):  # before 1970 on some systems, or past 9999: open
+            return None
 
-    return midnight(first) if first else None, midnight(last + timedelta(days=1)) - 1 if last else None
+    def last_ms(day: date) -> Optional[int]:
+        if day >= date.max:
+            return None
+        end = midnight(day + timedelta(days=1))
+        return None if end is None else end - 1
+
+    return (midnight(first) if first else None), (last_ms(last) if last else None)
 
 
 def _local_now(now: Optional[datetime], zone: Optional[tzinfo]) -> datetime:
@@ -275,7 +312,9 @@ def _valid_relative(value) -> bool:
 
 def _angle_test(first: Optional[float], last: Optional[float]) -> Callable[[float], bool]:
     lo, hi = _or(first, 0.0) % 360, _or(last, 360.0)
-    hi = hi if hi == 360 else hi % 360
+    if hi == 360:  # up to and including north: 0° is 360°
+        return lambda a: a >= lo or a == 0
+    hi = hi % 360
     if lo <= hi:
         return lambda a: lo <= a <= hi
     return lambda a: a >= lo or a <= hi  # through north

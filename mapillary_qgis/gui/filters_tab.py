@@ -23,10 +23,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.filters import Filters, feature_groups, summary
+from ..core.filters import MAX_RELATIVE, UNITS, Filters, feature_groups, summary
 
-PANORAMAS = (("all", "All images"), ("only", "Panoramas only"), ("exclude", "No panoramas"))
-UNITS = ("days", "months", "years")
+EARLIEST = QDate(1990, 1, 1)  # before any street-level photo Mapillary holds; dates outside are clamped
 
 
 def _qdate(value: date | None) -> QDate:
@@ -60,15 +59,16 @@ class FiltersTab(QWidget):
         self.to_check, self.to_date = QCheckBox(self.tr("To")), self._date_edit()
         self.relative_check = QCheckBox(self.tr("Last"))
         self.relative_count = QSpinBox()
-        self.relative_count.setRange(1, 1000)
+        self.relative_count.setRange(1, MAX_RELATIVE)
         self.relative_count.setValue(12)
         self.relative_unit = QComboBox()
-        for unit in UNITS:
-            self.relative_unit.addItem(self.tr(unit), unit)
+        for unit, label in zip(UNITS, (self.tr("days"), self.tr("months"), self.tr("years"))):
+            self.relative_unit.addItem(label, unit)
         self.panoramas = QComboBox()
         self.panoramas.setObjectName("MapillaryFilterPanoramas")
-        for value, label in PANORAMAS:
-            self.panoramas.addItem(self.tr(label), value)
+        for value, label in (("all", self.tr("All images")), ("only", self.tr("Panoramas only")),
+                             ("exclude", self.tr("No panoramas"))):
+            self.panoramas.addItem(label, value)
         self.creators = QLineEdit()
         self.creators.setObjectName("MapillaryFilterCreators")
         self.creators.setPlaceholderText(self.tr("usernames or ids, separated by commas"))
@@ -134,6 +134,7 @@ class FiltersTab(QWidget):
     @staticmethod
     def _date_edit() -> QDateEdit:
         edit = QDateEdit(QDate.currentDate())
+        edit.setDateRange(EARLIEST, QDate.currentDate().addYears(1))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         return edit
@@ -204,7 +205,7 @@ class FiltersTab(QWidget):
             relative=(self.relative_count.value(), self.relative_unit.currentData())
             if self.relative_check.isChecked() else None,
             panoramas=self.panoramas.currentData(),
-            organization_ids=tuple(int(v) for v in _split(self.organizations.text()) if v.isdigit()),
+            organization_ids=tuple(int(v) for v in _split(self.organizations.text()) if v.isascii() and v.isdigit()),
             sequence_ids=_split(self.sequences.text()),
             angle_from=self.angle_from.value() if self.angle_check.isChecked() else None,
             angle_to=self.angle_to.value() if self.angle_check.isChecked() else None,
@@ -221,15 +222,15 @@ class FiltersTab(QWidget):
         self.to_date.setDate(_qdate(filters.date_to))
         self.relative_check.setChecked(filters.relative is not None)
         if filters.relative:
-            self.relative_count.setValue(filters.relative[0])
+            self.relative_count.setValue(min(filters.relative[0], MAX_RELATIVE))
             self.relative_unit.setCurrentIndex(max(0, self.relative_unit.findData(filters.relative[1])))
         self.panoramas.setCurrentIndex(max(0, self.panoramas.findData(filters.panoramas)))
         shown_creators = creator_names or tuple(str(i) for i in filters.creator_ids)
         self.creators.setText(", ".join(shown_creators))
         self.organizations.setText(", ".join(str(i) for i in filters.organization_ids))
         self.sequences.setText(", ".join(filters.sequence_ids))
-        self.angle_check.setChecked(filters.angle_from is not None)
-        if filters.angle_from is not None:
+        self.angle_check.setChecked(filters.angle_from is not None and filters.angle_to is not None)
+        if self.angle_check.isChecked():
             self.angle_from.setValue(filters.angle_from)
             self.angle_to.setValue(filters.angle_to)
         self.seen_check.setChecked(filters.seen_from is not None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsPointXY
+from qgis.core import QgsCsException, QgsPointXY
 from qgis.gui import QgsMapTool
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 
@@ -27,7 +27,16 @@ class IdentifyTool(QgsMapTool):
         canvas = self.canvas()
         crs = canvas.mapSettings().destinationCrs()
         point = self.toMapCoordinates(event.pos())
-        lon, lat = to_lonlat(point, crs)
-        step = canvas.mapUnitsPerPixel() * TOLERANCE_PX
-        edge_lon, edge_lat = to_lonlat(QgsPointXY(point.x() + step, point.y()), crs)
-        self.clicked.emit(lon, lat, max(1.0, distance_m(lon, lat, edge_lon, edge_lat)))
+        try:
+            lon, lat = to_lonlat(point, crs)
+            lon, lat, tolerance = lon, lat, tolerance_m(canvas, point, crs)
+        except QgsCsException:  # a click outside where the map's projection is defined: nothing there
+            return
+        self.clicked.emit(lon, lat, tolerance)
+
+
+def tolerance_m(canvas, point: QgsPointXY, crs) -> float:
+    """The identify tolerance around a map point, in metres: a few pixels at the current scale."""
+    lon, lat = to_lonlat(point, crs)
+    edge = QgsPointXY(point.x() + canvas.mapUnitsPerPixel() * TOLERANCE_PX, point.y())
+    return max(1.0, distance_m(lon, lat, *to_lonlat(edge, crs)))

@@ -17,6 +17,9 @@ MARKER = "#ff6d00"  # orange: stands out from the Mapillary-green layers
 class ImageMarker:
     def __init__(self, canvas):
         self._canvas = canvas
+        self._shown: tuple | None = None  # (lon, lat, angle): redrawn at each scale, sized in pixels
+        canvas.scaleChanged.connect(self._redraw)
+        canvas.destinationCrsChanged.connect(self._redraw)
         self._band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
         self._band.setColor(QColor(MARKER))
         fill = QColor(MARKER)
@@ -25,8 +28,13 @@ class ImageMarker:
         self._band.setStrokeColor(QColor("#ffffff"))
         self._band.setWidth(2)
 
+    def _redraw(self, *args) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, lon: float, lat: float, compass_angle: float | None) -> None:
-        """A wedge pointing where the camera looked (a circle-ish diamond when unknown)."""
+        """A wedge pointing where the camera looked (a diamond when unknown)."""
+        self._shown = (lon, lat, compass_angle)
         crs = self._canvas.mapSettings().destinationCrs()
         centre = QgsCoordinateTransform(WGS84, crs, QgsProject.instance()).transform(QgsPointXY(lon, lat))
         size = self._canvas.mapUnitsPerPixel() * SIZE_PX
@@ -43,8 +51,14 @@ class ImageMarker:
         self._band.show()
 
     def hide(self) -> None:
+        self._shown = None
         self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
 
     def remove(self) -> None:
         self.hide()
+        for signal in (self._canvas.scaleChanged, self._canvas.destinationCrsChanged):
+            try:
+                signal.disconnect(self._redraw)
+            except TypeError:
+                pass
         self._canvas.scene().removeItem(self._band)

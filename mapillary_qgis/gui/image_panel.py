@@ -129,6 +129,7 @@ class ImagePanel(QWidget):
         keys = ((QKeySequence.StandardKey.MoveToPreviousChar, -1), (QKeySequence.StandardKey.MoveToNextChar, 1))
         for key, step in keys:
             shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # the map keeps its arrow keys
             shortcut.activated.connect(lambda s=step: controller.step(s))
 
         controller.busy.connect(self.set_busy)

@@ -17,7 +17,15 @@ from qgis.core import QgsProject, QgsVectorTileBasicRenderer
 from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
 
 from ..core.creators import CreatorDirectory
-from ..core.filters import Filters, coverage_expression, coverage_unsupported, from_dict, summary, to_dict
+from ..core.filters import (
+    Filters,
+    coverage_expression,
+    coverage_unsupported,
+    from_dict,
+    is_active,
+    summary,
+    to_dict,
+)
 from .coverage import COVERAGE, LAYER_KEY_PROPERTY
 from .live_layers import LiveLayers
 from .tasks import CallableTask, run_in_background
@@ -61,6 +69,8 @@ class Filtering(QObject):
 
     def _style_new_layers(self, layers) -> None:
         """A coverage layer turned on later gets the filters too."""
+        if not is_active(self.filters):
+            return
         for layer in layers:
             key = layer.customProperty(LAYER_KEY_PROPERTY)
             if key in COVERAGE:
@@ -80,20 +90,23 @@ class Filtering(QObject):
 
     def _resolved(self, filters: Filters, names: tuple[str, ...], result, error) -> None:
         self._task = None
-        if error is not None:
-            message = getattr(error, "message", str(error))
-            self.changed.emit(summary(self.filters), tr("The creators could not be looked up: {}").format(message))
+        if error is not None:  # the rest of the filters still apply; the creators wait for a new try
+            message = getattr(error, "message", tr("an unexpected error"))
+            self.apply(filters, ())
+            self.changed.emit(summary(self.filters),
+                              tr("The creators could not be looked up, so they do not filter yet: {}").format(message))
             return
         resolved, unknown = result
         ids = tuple(sorted(set(resolved.values())))
         self.apply(dataclasses.replace(filters, creator_ids=ids), names, unknown)
 
     def apply(self, filters: Filters, creator_names: tuple[str, ...] = (), unknown=(), save: bool = True) -> None:
+        restyle = is_active(filters) or is_active(self.filters)  # with no filter, a user's own style stays
         self.filters, self.creator_names = filters, tuple(creator_names)
         self.live.set_filters(filters)
         for layer in self.project.mapLayers().values():
             key = layer.customProperty(LAYER_KEY_PROPERTY)
-            if key in COVERAGE:
+            if key in COVERAGE and restyle:
                 layer.setRenderer(filtered_renderer(key, filters))
                 layer.triggerRepaint()
         if save:
@@ -101,10 +114,12 @@ class Filtering(QObject):
         notes = []
         if unknown:
             notes.append(tr("No Mapillary user is called {}: that name filters nothing.").format(", ".join(unknown)))
-        missing = coverage_unsupported(filters)
+        has_coverage = any(layer.customProperty(LAYER_KEY_PROPERTY) in COVERAGE
+                           for layer in self.project.mapLayers().values())
+        missing = coverage_unsupported(filters) if has_coverage else []
         if missing:
-            notes.append(tr("The coverage layers cannot filter by {} (QGIS reads their ids and dates wrongly); "
-                            "the exact layers are filtered.").format(", ".join(missing)))
+            notes.append(tr("The coverage layers cannot filter by {}; the exact layers are filtered.")
+                         .format(", ".join(missing)))
         self.changed.emit(summary(filters), " ".join(notes))
 
     # -- the project ----------------------------------------------------------------------
@@ -121,7 +136,8 @@ class Filtering(QObject):
         except ValueError:
             entry = {}
         entry = entry if isinstance(entry, dict) else {}
-        names = entry.get("creator_names") or []
+        names = entry.get("creator_names")
+        names = names if isinstance(names, list) else []
         self.apply(from_dict(entry.get("filters") or {}), tuple(str(n) for n in names if isinstance(n, str)),
                    save=False)
 

@@ -38,31 +38,39 @@ class ImageController(QObject):
         self.current: dict | None = None
         self._generation = 0
         self._tasks: list[CallableTask] = []
+        self._strip: CallableTask | None = None  # a feature's picture strip: outlives clicks on its images
 
     # -- requests ---------------------------------------------------------------------
 
-    def identify(self, lon: float, lat: float, tolerance_m: float, feature_layers=()) -> None:
-        """The nearest image, or map feature of `feature_layers` ((tileset, layer) pairs), at a click."""
-        self._run("Identifying Mapillary data",
-                  lambda task: self.service.identify_any(lon, lat, tolerance_m, feature_layers))
+    def identify(self, lon: float, lat: float, tolerance_m: float, feature_layers=(), match=None) -> None:
+        """The nearest image (passing `match`), or map feature of `feature_layers` ((tileset, layer) pairs)."""
+        if self._strip is not None:
+            self._strip.forget()
+            self._strip = None
+        self._run("Identifying Mapillary data", lambda task: self.service.identify_any(
+            lon, lat, tolerance_m, feature_layers, match=match, cancelled=task.cancel_event))
 
     def thumbnails(self, image_ids, size: int = 256) -> None:
-        """Small pictures for a strip (a map feature's images), each as it arrives."""
-        generation = self._generation
+        """Small pictures for a strip (a map feature's images), each as it arrives.
+
+        The strip has its own task: opening one of its images does not stop
+        it; the next strip (or identify) does.
+        """
+        if self._strip is not None:
+            self._strip.forget()
 
         def work(task):
             for image_id in image_ids:
                 if task.cancel_event.is_set():
                     break
                 try:
-                    self._deliver(generation, str(image_id), self.service.thumbnail(image_id, size))
+                    self.thumbnail.emit(str(image_id), self.service.thumbnail(image_id, size))
                 except MapillaryError:
                     continue  # one missing picture leaves a gap in the strip, nothing more
             return None
 
-        task = CallableTask("Loading Mapillary pictures", work, lambda result, error: None)
-        self._tasks.append(task)
-        run_in_background(task)
+        self._strip = CallableTask("Loading Mapillary pictures", work, lambda result, error: None)
+        run_in_background(self._strip)
 
     def open_image(self, image_id) -> None:
         self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
@@ -152,6 +160,9 @@ class ImageController(QObject):
     def shutdown(self) -> None:
         self._generation += 1
         self.cancel()
+        if self._strip is not None:
+            self._strip.forget()
+            self._strip = None
 
 
 def _message(error: Exception) -> str:

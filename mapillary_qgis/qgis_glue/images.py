@@ -21,6 +21,7 @@ from ..core.thumbnails import ThumbnailCache, fetch_thumbnail
 from ..core.tile_source import TileSource
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+MAX_TOLERANCE_M = 250  # at most a few tiles around a click, whatever the map scale
 REMEMBERED = 256  # image details kept in memory (they hold signed URLs, so only for this session)
 
 
@@ -39,24 +40,35 @@ class ImageService:
         self._details: OrderedDict[str, dict] = OrderedDict()
         self._sequences: dict[str, list[str]] = {}
 
-    def find(self, lon: float, lat: float, tolerance_m: float, tileset: str = "mly1_public", layer: str = "image"):
-        """The nearest record of `layer` within `tolerance_m` metres, or None."""
+    def find(self, lon: float, lat: float, tolerance_m: float, tileset: str = "mly1_public", layer: str = "image",
+             match=None, cancelled=None):
+        """The nearest record of `layer` within `tolerance_m` metres (and passing `match`), or None.
+
+        The tolerance is capped: a click on a map of a whole country must not
+        fetch thousands of tiles.
+        """
+        tolerance_m = min(tolerance_m, MAX_TOLERANCE_M)
         tiles = tiles_around(lon, lat, tolerance_m)
-        result = self.source.load(tileset, tiles, [layer])
+        result = self.source.load(tileset, tiles, [layer], cancelled=cancelled)
         if result.fatal is not None:
             raise result.fatal
         if result.failures and tiles[0] in result.failures:  # the clicked tile itself could not be had
             raise result.failures[tiles[0]]
-        return nearest_image(result.records.get(layer, []), lon, lat, tolerance_m)
+        records = result.records.get(layer, [])
+        if match is not None:
+            records = [r for r in records if match(r)]
+        return nearest_image(records, lon, lat, tolerance_m)
 
-    def identify_any(self, lon: float, lat: float, tolerance_m: float, feature_layers=()) -> tuple | None:
+    def identify_any(self, lon: float, lat: float, tolerance_m: float, feature_layers=(), match=None,
+                     cancelled=None) -> tuple | None:
         """("image", details) or ("feature", details, detections) for what is nearest the click.
 
-        `feature_layers` are (tileset, layer) pairs of the map-feature layers the user shows.
+        `feature_layers` are (tileset, layer) pairs of the map-feature layers the user shows;
+        `match` keeps only the images the filters let through.
         """
-        candidates = [("image", self.find(lon, lat, tolerance_m))]
+        candidates = [("image", self.find(lon, lat, tolerance_m, match=match, cancelled=cancelled))]
         for tileset, layer in feature_layers:
-            candidates.append(("feature", self.find(lon, lat, tolerance_m, tileset, layer)))
+            candidates.append(("feature", self.find(lon, lat, tolerance_m, tileset, layer, cancelled=cancelled)))
         found = [(distance_m(lon, lat, r.lon, r.lat), kind, r) for kind, r in candidates if r is not None]
         if not found:
             return None

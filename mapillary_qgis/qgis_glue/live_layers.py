@@ -124,6 +124,10 @@ class LiveLayers(QObject):
                 replace_features(layer, [r for r in known.values() if match(r)])
                 layer.setName(EXACT[key].name + (self.tr(" (filtered)") if is_active(filters) else ""))
 
+    def image_filter(self):
+        """Whether an image record passes the filters (identify finds only what the layers show)."""
+        return self._matchers["images"]
+
     def known_values(self) -> list[str]:
         """The map-feature and sign classes loaded so far (for the class picker)."""
         return sorted({r.value for key in ("map_features", "traffic_signs") for r in self._records.get(key, {}).values()

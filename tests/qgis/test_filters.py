@@ -1,5 +1,6 @@
 """Filters applied to every Mapillary layer, with QGIS: which features pass, coverage styles, the project."""
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -149,3 +150,43 @@ def test_filters_are_saved_in_the_project_and_restored(qtbot, setup, fake_env, t
                 if i.captured_at and date(2016, 1, 1) <= local_date(i.captured_at) <= date(2020, 12, 31)
                 and not i.is_pano and (i.compass_angle >= 300 or i.compass_angle <= 60)}
     assert expected and ids_of(restored) == expected
+
+
+def test_the_tab_shows_saved_filters_and_gives_them_back(qtbot):
+    from mapillary_qgis.gui.filters_tab import FiltersTab
+
+    tab = FiltersTab(known_classes=lambda: ["regulatory--stop--g1", "warning--curve-left--g1"])
+    qtbot.addWidget(tab)
+    saved = Filters(date_from=date(2016, 2, 29), date_to=date(2020, 12, 31), relative=(3, "months"),
+                    panoramas="exclude", organization_ids=(1805883732926354,), sequence_ids=("abc",),
+                    angle_from=350, angle_to=10, feature_classes=("regulatory--stop--g1", "object--bench"),
+                    seen_from=date(2018, 1, 1), seen_to=date(2019, 1, 1))
+    tab.show_filters(saved, ("alice", "42"))
+    shown, names = tab.filters()
+    assert set(shown.feature_classes) == set(saved.feature_classes)
+    assert replace(shown, feature_classes=()) == replace(saved, feature_classes=()) and names == ("alice", "42")
+    tab.show_filters(Filters(date_to=date(9999, 12, 31)))  # clamped by the date edit, not a crash
+    assert tab.filters()[0].date_to <= date.today().replace(year=date.today().year + 1)
+
+
+def test_the_plugin_restores_filters_when_a_project_opens(iface, fake_env, tmp_path, monkeypatch):
+    import mapillary_qgis
+
+    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
+    project = QgsProject.instance()
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        saved = Filters(panoramas="only", date_from=date(2017, 1, 1))
+        plugin.filtering.apply(saved)
+        path = tmp_path / "with-filters.qgz"
+        assert project.write(str(path))
+        project.clear()
+        assert plugin.filtering.filters == Filters()
+        assert project.read(str(path))
+        assert plugin.filtering.filters == saved
+        assert plugin.filters_tab.filters()[0] == saved
+        assert "panoramas only" in plugin.filters_tab.summary_label.text()
+    finally:
+        plugin.unload()
+        project.clear()

@@ -90,7 +90,9 @@ def test_panel_shows_details_and_the_picture(qtbot, panel, fake_env):
     panel._controller.identify(image.lon, image.lat, 5)
     qtbot.waitUntil(lambda: panel.details is not None, timeout=10000)
     assert panel.details["id"] == str(image.id)
-    assert panel.values["captured_utc"].text().endswith("UTC") or panel.values["captured_utc"].text() == "Unknown"
+    assert panel.values["creator"].text() == image.creator.username
+    if image.captured_at:
+        assert panel.values["captured_utc"].text().endswith("UTC")
     qtbot.waitUntil(lambda: panel.picture.pixmap() is not None and not panel.picture.pixmap().isNull(), timeout=10000)
     pixmap = panel.picture.pixmap()
     assert pixmap.width() > 50
@@ -169,7 +171,10 @@ def test_a_click_on_a_traffic_sign_shows_its_class_images_and_outline(qtbot, pan
     qtbot.waitUntil(lambda: panel.feature_box.isVisibleTo(panel), timeout=10000)
     assert panel.feature_label.property("feature_id") == str(sign.id)
     assert ":" in panel.feature_label.text() and "Seen in" in panel.feature_label.text()
-    assert panel.strip.count() >= 1
+    assert panel.strip.count() == len({str(d.image_id) for d in fake_env.dataset.detections_of(sign.id)}
+                                      | {str(i) for i in sign.image_ids})
+    qtbot.waitUntil(lambda: all(not panel.strip.item(i).icon().isNull() for i in range(panel.strip.count())),
+                    timeout=10000)  # every picture of the strip arrives, not only the one opened
     qtbot.waitUntil(lambda: panel.picture.pixmap() is not None and not panel.picture.pixmap().isNull(), timeout=10000)
     first = panel.strip.item(0).data(0x0100)
     assert panel.details["id"] == first
@@ -188,3 +193,18 @@ def test_without_feature_layers_a_click_means_images_only(qtbot, panel, fake_env
     qtbot.waitUntil(lambda: panel.details is not None, timeout=10000)
     assert not panel.feature_box.isVisibleTo(panel)
     assert not any("map_feature" in r.path for r in fake_env.requests)
+
+
+def test_identify_skips_images_the_filters_hide(qtbot, panel, fake_env):
+    from mapillary_qgis.core.filters import Filters, image_matcher
+
+    image = an_image_in_the_middle(fake_env)
+    hide_it = image_matcher(Filters(panoramas="exclude" if image.is_pano else "only"))
+    panel._controller.identify(image.lon, image.lat, 0.5, [], match=hide_it)
+    qtbot.waitUntil(lambda: panel.error_label.property("kind") == "nothing", timeout=10000)
+    assert panel.details is None
+
+
+def test_a_click_far_out_reads_few_tiles(service, fake_env):
+    service.find(*DEMO_CENTER, 500_000)  # 8 px on a map of a whole country
+    assert 0 < len([r for r in fake_env.requests if r.host == "tiles"]) <= 9

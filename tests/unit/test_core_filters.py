@@ -370,3 +370,41 @@ def test_feature_groups_by_prefix():
         "marking--": ["marking--discrete--arrow"],
     }
     assert feature_groups([]) == {}
+
+
+def test_a_range_up_to_360_includes_north():
+    from mapillary_qgis.core.filters import Filters, image_matcher
+    from mapillary_qgis.core.records import ImageRecord
+
+    match = image_matcher(Filters(angle_from=350, angle_to=360))
+    angles = {a: match(ImageRecord(1, 0, 0, 1, compass_angle=a)) for a in (0.0, 349.9, 350.0, 359.9, 360.0, 10.0)}
+    assert angles == {0.0: True, 349.9: False, 350.0: True, 359.9: True, 360.0: True, 10.0: False}
+
+
+def test_extreme_dates_are_open_bounds_not_errors():
+    from datetime import date
+
+    from mapillary_qgis.core.filters import Filters, image_matcher, time_bounds
+    from mapillary_qgis.core.records import ImageRecord
+
+    assert time_bounds(Filters(date_to=date(9999, 12, 31)), tz="UTC")[1] is None
+    assert image_matcher(Filters(date_from=date(1, 1, 1), date_to=date(9999, 12, 31)))(ImageRecord(1, 0, 0, 5))
+
+
+def test_saved_garbage_never_breaks_a_project():
+    from mapillary_qgis.core.filters import from_dict
+
+    assert from_dict({"angle_from": 10}).angle_from is None  # half a range
+    assert from_dict({"relative": [3_000_000_000, "days"]}).relative is None
+    assert from_dict({"date_from": "0001-01-01"}).date_from is not None
+
+
+def test_midnight_skipped_by_dst_in_the_machine_zone(monkeypatch):
+    """Sao Paulo skipped midnight on 2018-11-04: the day started at 01:00 local, 03:00 UTC."""
+    from datetime import date, datetime, timezone
+
+    from mapillary_qgis.core.filters import Filters, time_bounds
+
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    start, _ = time_bounds(Filters(date_from=date(2018, 11, 4)))
+    assert start == int(datetime(2018, 11, 4, 3, tzinfo=timezone.utc).timestamp() * 1000)
