@@ -35,3 +35,19 @@ def camera_label(details: dict) -> str:
     if label is None and details.get("is_pano") is True:
         return _PANORAMA
     return label or "Unknown"
+
+
+# Frequent map-feature and traffic-sign classes, offered in the class picker before any are loaded.
+COMMON_CLASSES = (
+    "regulatory--stop--g1", "regulatory--yield--g1", "regulatory--no-entry--g1", "regulatory--no-parking--g2",
+    "regulatory--maximum-speed-limit-30--g1", "regulatory--maximum-speed-limit-50--g1",
+    "regulatory--one-way-straight--g1", "regulatory--keep-right--g1",
+    "warning--pedestrians-crossing--g1", "warning--children--g1", "warning--curve-left--g1",
+    "warning--road-bump--g1", "warning--traffic-signals--g1",
+    "information--parking--g1", "information--pedestrians-crossing--g1", "information--bus-stop--g1",
+    "complementary--both-directions--g2", "complementary--chevron-left--g1",
+    "object--street-light", "object--fire-hydrant", "object--bench", "object--junction-box",
+    "object--traffic-light--general-upright", "object--support--utility-pole", "object--manhole",
+    "object--bike-rack", "object--trash-can", "object--cctv-camera",
+    "marking--discrete--crosswalk-zebra", "marking--continuous--solid",
+)

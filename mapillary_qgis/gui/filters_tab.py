@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.filters import MAX_RELATIVE, UNITS, Filters, feature_groups, summary
+from ..core.labels import COMMON_CLASSES, feature_label
 
 EARLIEST = QDate(1990, 1, 1)  # before any street-level photo Mapillary holds; dates outside are clamped
 
@@ -160,15 +161,19 @@ class FiltersTab(QWidget):
     def refresh_classes(self, ticked=None) -> None:
         """Offer the classes seen so far (and the saved ones), grouped by prefix; keep the ticks."""
         ticked = set(self._ticked_classes()) if ticked is None else set(ticked)
-        offered = set(self._known_classes()) | set(self._preset_classes) | ticked
+        prefixes = {value for value in ticked if value.endswith("--")}
+        offered = set(self._known_classes()) | set(COMMON_CLASSES) | set(self._preset_classes) | ticked
         self.classes.clear()
-        for prefix, values in sorted(feature_groups(sorted(offered)).items()):
+        for prefix, values in sorted(feature_groups(sorted(offered - prefixes)).items()):
             group = QTreeWidgetItem([prefix])
             group.setFlags(group.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
             for value in sorted(values):
                 item = QTreeWidgetItem([value])
+                item.setToolTip(0, feature_label(value))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Checked if value in ticked else Qt.CheckState.Unchecked)
+                whole_group = prefix in prefixes
+                item.setCheckState(0, Qt.CheckState.Checked if value in ticked or whole_group
+                                   else Qt.CheckState.Unchecked)
                 group.addChild(item)
             self.classes.addTopLevelItem(group)
         self._search_classes(self.class_search.text())
@@ -186,9 +191,13 @@ class FiltersTab(QWidget):
             group.setExpanded(bool(text))
 
     def _ticked_classes(self) -> list[str]:
+        """The ticked classes; a whole group ticked means its prefix (also classes not listed)."""
         ticked = []
         for i in range(self.classes.topLevelItemCount()):
             group = self.classes.topLevelItem(i)
+            if group.checkState(0) == Qt.CheckState.Checked and group.text(0).endswith("--"):
+                ticked.append(group.text(0))
+                continue
             for j in range(group.childCount()):
                 if group.child(j).checkState(0) == Qt.CheckState.Checked:
                     ticked.append(group.child(j).text(0))

@@ -190,3 +190,22 @@ def test_the_plugin_restores_filters_when_a_project_opens(iface, fake_env, tmp_p
     finally:
         plugin.unload()
         project.clear()
+
+
+def test_a_whole_group_ticked_means_its_prefix(qtbot):
+    from qgis.PyQt.QtCore import Qt
+
+    from mapillary_qgis.gui.filters_tab import FiltersTab
+
+    tab = FiltersTab(known_classes=lambda: [])  # nothing loaded yet: the common classes are offered
+    qtbot.addWidget(tab)
+    groups = {tab.classes.topLevelItem(i).text(0): tab.classes.topLevelItem(i)
+              for i in range(tab.classes.topLevelItemCount())}
+    assert "regulatory--" in groups and groups["regulatory--"].childCount() > 3
+    groups["regulatory--"].setCheckState(0, Qt.CheckState.Checked)
+    warning = groups["warning--"].child(0)
+    warning.setCheckState(0, Qt.CheckState.Checked)
+    classes = tab.filters()[0].feature_classes
+    assert set(classes) == {"regulatory--", warning.text(0)}
+    tab.show_filters(tab.filters()[0])  # and back: the group stays ticked
+    assert tab.filters()[0].feature_classes == classes
