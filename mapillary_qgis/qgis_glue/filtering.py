@@ -107,7 +107,11 @@ class Filtering(QObject):
         for layer in self.project.mapLayers().values():
             key = layer.customProperty(LAYER_KEY_PROPERTY)
             if key in COVERAGE and restyle:
-                layer.setRenderer(filtered_renderer(key, filters))
+                renderer = filtered_renderer(key, filters)
+                layer.setRenderer(renderer)
+                shipped = [style.filterExpression() for style in COVERAGE[key].renderer().styles()]
+                narrowed = [style.filterExpression() for style in renderer.styles()] != shipped
+                layer.setName(COVERAGE[key].name + (tr(" (filtered)") if narrowed else ""))
                 layer.triggerRepaint()
         if save:
             self.save()

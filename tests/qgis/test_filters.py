@@ -120,6 +120,7 @@ def test_coverage_gets_the_filters_qgis_can_apply_and_says_what_it_cannot(qtbot,
         filtering.apply(Filters(panoramas="only", date_from=date(2019, 1, 1)))
         panoramas = drawn_pixels(render([coverage], extent))
         assert 0 < panoramas < everything
+        assert coverage.name().endswith("(filtered)")
         assert "dates" in notes[-1]
         assert all("is_pano" in style.filterExpression() for style in coverage.renderer().styles()
                    if style.layerName() in ("image", "sequence"))
