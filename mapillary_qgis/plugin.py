@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from qgis.core import (
     Qgis,
@@ -34,6 +33,8 @@ from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
 from .paths import resource
+from .processing.common import tile_cache_dir
+from .processing.provider import MapillaryProvider
 from .qgis_glue import log
 from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
 from .qgis_glue.filtering import Filtering
@@ -59,11 +60,6 @@ FEATURE_KEYS = {
 }
 
 
-def tile_cache_dir() -> Path:
-    """Tiles are cached in the QGIS profile, next to QGIS's own caches."""
-    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "mapillary_qgis" / "tiles"
-
-
 class MapillaryPlugin:
     """Created by `classFactory`; owns every action, dock and hook it adds."""
 
@@ -79,6 +75,7 @@ class MapillaryPlugin:
         self.layers_tab: LayersTab | None = None
         self.tile_cache: TileCache | None = None
         self.notices: Notices | None = None
+        self.provider: MapillaryProvider | None = None
         self.filtering: Filtering | None = None
         self.filters_tab: FiltersTab | None = None
         self.image_service: ImageService | None = None
@@ -93,7 +90,13 @@ class MapillaryPlugin:
     def tr(text: str) -> str:
         return QCoreApplication.translate("MapillaryPlugin", text)
 
+    def initProcessing(self) -> None:  # noqa: N802 (QGIS API; qgis_process calls only this)
+        if self.provider is None:
+            self.provider = MapillaryProvider()  # keep the reference: Python would free it
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
+        self.initProcessing()
         log.install()
         Client.set_proxy_resolver(qgis_proxy_resolver())
         self.token_store = TokenStore()
@@ -321,6 +324,9 @@ class MapillaryPlugin:
         self.image_panel = self.image_service = None
 
     def unload(self) -> None:
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
         self._unload_identify()
         if self.filtering is not None:
             for signal, slot in ((QgsProject.instance().readProject, self._filters_read),

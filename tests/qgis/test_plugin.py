@@ -76,6 +76,7 @@ def test_load_unload_load_leaves_nothing_behind(iface):
         assert Client._proxy_resolver is not None and Client._retry_listener is not None
         server = plugin.tile_server.base_url
         assert port_open(server)
+        assert QgsApplication.processingRegistry().providerById("mapillary") is not None
         iface.mapCanvas().setMapTool(plugin.identify_tool)
 
         plugin.unload()
@@ -85,6 +86,7 @@ def test_load_unload_load_leaves_nothing_behind(iface):
         assert package_handlers() == []
         assert Client._proxy_resolver is None and Client._retry_listener is None and Client.get_token() is None
         assert not port_open(server), "the tile server still listens"
+        assert QgsApplication.processingRegistry().providerById("mapillary") is None
         assert iface.mapCanvas().mapTool() is None
         assert receivers() == before, "a signal connection was left behind"
         assert iface.messageBar().items() == []

@@ -1,0 +1,1 @@
+"""Processing algorithms (`mapillary:images`, …) on the plugin's tile pipeline and filters."""

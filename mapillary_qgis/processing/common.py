@@ -1,0 +1,247 @@
+"""What every Mapillary algorithm shares: the area, the filters, the token, the tile pipeline, the sink.
+
+The records come from the same `TileSource` (and tile cache) as the layers,
+and are filtered by the same `core.filters` model. The token is never a
+parameter and never appears in feedback or history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional, Sequence, Tuple
+
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..client import Client
+from ..core.creators import CreatorDirectory
+from ..core.filters import PANORAMAS, Filters
+from ..core.tile_cache import TileCache
+from ..core.tile_source import AreaTooLargeError, TileSource
+from ..core.tilemath import tile_count
+from ..core.tilesets import MAX_ZOOM
+from ..errors import MapillaryError
+from ..paths import resource
+from ..qgis_glue.exact_layers import ExactSpec, features, fields_of
+from ..qgis_glue.token_store import TokenStore
+from . import exact_times
+
+EXTENT, AREA, OUTPUT = "EXTENT", "AREA", "OUTPUT"
+START_DATE, END_DATE, PANORAMAS_PARAM, CREATOR, ORGANIZATION_ID = (
+    "START_DATE", "END_DATE", "PANORAMAS", "CREATOR", "ORGANIZATION_ID",
+)
+MAX_TILES = 400  # z14 tiles per run: about 40 × 40 km at mid latitudes
+LOAD_SHARE = 90  # percent of the progress bar for loading tiles; the rest is writing
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+ICON_PATH = str(resource("icons", "mapillary.svg"))
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MapillaryProcessing", text)
+
+
+NO_TOKEN = ("No Mapillary access token. Set the environment variable MAPILLARY_ACCESS_TOKEN, "
+            "or save your token in the Mapillary panel (Account tab) with the QGIS authentication database unlocked.")
+
+
+def tile_cache_dir() -> Path:
+    """Tiles are cached in the QGIS profile, next to QGIS's own caches (the plugin's layers use it too)."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "mapillary_qgis" / "tiles"
+
+
+def mapillary_client() -> Client:
+    """A client with `MAPILLARY_ACCESS_TOKEN`, else the plugin's or the stored token; never prompts."""
+    store = TokenStore()
+    if store.from_environment or not Client.get_token():
+        store.load()  # reads the auth database only when it is already unlocked
+    token = Client.get_token()
+    if not token:
+        raise QgsProcessingException(tr(NO_TOKEN))
+    return Client(token)
+
+
+def comma_list(text: str) -> list:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class Area:
+    """The region asked for, in EPSG:4326: its bounding box for the tiles, a prepared geometry for the test."""
+
+    def __init__(self, geometry: QgsGeometry):
+        self.geometry = geometry
+        box = geometry.boundingBox()
+        self.bbox = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+        self._engine = QgsGeometry.createGeometryEngine(geometry.constGet())
+        self._engine.prepareGeometry()
+
+    def contains(self, geometry: QgsGeometry) -> bool:
+        return self._engine.intersects(geometry.constGet())
+
+
+class MapillaryAlgorithm(QgsProcessingAlgorithm):
+    """Base of the Mapillary algorithms: names, help, and the shared parameters and steps."""
+
+    NAME = DISPLAY_NAME = HELP = ""
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API)
+        return tr(self.DISPLAY_NAME)
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS API)
+        return tr(self.HELP)
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON_PATH)
+
+    def createInstance(self):  # noqa: N802 (QGIS API)
+        return type(self)()
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:  # noqa: N802 (QGIS API)
+        self.client = mapillary_client()
+        return self.process(parameters, context, feedback)
+
+    def process(self, parameters, context, feedback) -> dict:
+        """The algorithm's work, with `self.client` ready."""
+        raise NotImplementedError
+
+    # -- parameters --------------------------------------------------------------------------
+
+    def add_area_parameters(self) -> None:
+        self.addParameter(QgsProcessingParameterExtent(EXTENT, tr("Extent"), optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            AREA, tr("Area (polygons; only features inside them)"),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
+
+    def add_image_filter_parameters(self) -> None:
+        for name, label in ((START_DATE, tr("Captured from (date, e.g. 2015-07-11, local time, inclusive)")),
+                            (END_DATE, tr("Captured until (date, e.g. 2015-07-31, local time, inclusive)"))):
+            self.addParameter(QgsProcessingParameterString(name, label, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            PANORAMAS_PARAM, tr("Panoramas"), [tr("All images"), tr("Panoramas only"), tr("No panoramas")],
+            defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            CREATOR, tr("Creators (usernames or ids, comma separated)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            ORGANIZATION_ID, tr("Organization ids (comma separated)"), optional=True))
+
+    def add_output(self, description: str, kind) -> None:
+        self.addParameter(QgsProcessingParameterFeatureSink(OUTPUT, description, kind))
+
+    # -- reading them ------------------------------------------------------------------------
+
+    def area(self, parameters, context) -> Area:
+        """EXTENT (any CRS), AREA polygons, or where both overlap; in EPSG:4326."""
+        geometry = None
+        if not self.parameterAsExtent(parameters, EXTENT, context).isNull():
+            geometry = self.parameterAsExtentGeometry(parameters, EXTENT, context, WGS84)
+        source = self.parameterAsSource(parameters, AREA, context)
+        if source is not None:
+            request = QgsFeatureRequest().setSubsetOfAttributes([]).setDestinationCrs(
+                WGS84, context.transformContext())
+            polygons = QgsGeometry.unaryUnion([f.geometry() for f in source.getFeatures(request) if f.hasGeometry()])
+            geometry = polygons if geometry is None else polygons.intersection(geometry)
+        if geometry is None:
+            raise QgsProcessingException(tr("Give an extent or an area (a polygon layer)."))
+        if geometry.isEmpty():
+            raise QgsProcessingException(tr("The area is empty: no polygon, or none inside the extent."))
+        return Area(geometry)
+
+    def image_filters(self, parameters, context, feedback) -> Filters:
+        """Dates, panoramas, creators (usernames looked up) and organizations as one `Filters`."""
+        first = self._date(parameters, START_DATE, context)
+        last = self._date(parameters, END_DATE, context)
+        if first and last and first > last:
+            raise QgsProcessingException(tr("The start date {} is after the end date {}.").format(first, last))
+        organizations = comma_list(self.parameterAsString(parameters, ORGANIZATION_ID, context))
+        if not all(o.isdigit() for o in organizations):
+            raise QgsProcessingException(tr("Organization ids are numbers, separated by commas."))
+        return Filters(
+            date_from=first, date_to=last,
+            panoramas=PANORAMAS[self.parameterAsEnum(parameters, PANORAMAS_PARAM, context)],
+            creator_ids=self._creators(self.parameterAsString(parameters, CREATOR, context), feedback),
+            organization_ids=tuple(int(o) for o in organizations),
+        )
+
+    def _date(self, parameters, name: str, context) -> Optional[date]:
+        text = self.parameterAsString(parameters, name, context).strip()
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            raise QgsProcessingException(
+                tr("{}: {!r} is not a date such as 2015-07-11.").format(name, text)) from None
+
+    def _creators(self, text: str, feedback) -> Tuple[int, ...]:
+        names = comma_list(text)
+        if not names:
+            return ()
+        try:
+            resolved, unknown = CreatorDirectory(self.client).resolve(names)
+        except MapillaryError as exc:
+            raise QgsProcessingException(tr("The creators could not be looked up: {}").format(exc.message)) from None
+        if unknown:
+            feedback.reportError(tr("No Mapillary user is called {}: that name filters nothing.").format(
+                ", ".join(unknown)), False)
+        return tuple(sorted(set(resolved.values())))
+
+    # -- tiles in, features out -------------------------------------------------------------
+
+    def load(self, tileset: str, layer: str, area: Area, feedback) -> list:
+        """The records of one tile layer over the area, via the tile cache; failed tiles reported, not fatal."""
+        total = tile_count(*area.bbox, z=MAX_ZOOM)
+        source = TileSource(self.client, TileCache(tile_cache_dir()))
+        try:
+            result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
+                                      progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count))
+        except AreaTooLargeError as exc:
+            raise QgsProcessingException(exc.message) from None
+        finally:
+            source.close()
+        if result.fatal is not None:
+            raise QgsProcessingException(result.fatal.message)
+        loaded = len(result.tiles)
+        if result.failures:
+            reason = next(iter(result.failures.values())).message
+            if not loaded and not result.cancelled:
+                raise QgsProcessingException(tr("No Mapillary tile could be loaded: {}").format(reason))
+            message = tr("{} of {} tiles could not be loaded; the output holds the other {}. First error: {}")
+            feedback.reportError(message.format(len(result.failures), total, loaded, reason), False)
+        if result.cancelled:
+            feedback.pushInfo(tr("Cancelled: the output holds the {} of {} tiles loaded before.").format(loaded, total))
+        else:
+            feedback.pushInfo(tr("{} tiles loaded ({} from the cache).").format(loaded, result.from_cache))
+        return result.records.get(layer, [])
+
+    def write(self, parameters, context, feedback, spec: ExactSpec, records: Sequence, area: Area) -> dict:
+        """The records as features of `spec` (exact ids, UTC times) into OUTPUT, those in the area only."""
+        fields = fields_of(spec)
+        sink, dest = self.parameterAsSink(parameters, OUTPUT, context, fields,
+                                          QgsWkbTypes.parseType(spec.geometry), WGS84)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
+        kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
+        if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
+            raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
+        del sink  # closes a file output, so that its date-times can be made exact
+        exact_times.restore(dest, fields, kept)
+        feedback.setProgress(100)
+        feedback.pushInfo(tr("{} features written.").format(len(kept)))
+        return {OUTPUT: dest}

@@ -1,0 +1,36 @@
+"""`mapillary:mapfeatures`: map features or traffic signs in an area, by class, as points."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessing, QgsProcessingParameterEnum, QgsProcessingParameterString
+
+from ..core.filters import Filters, feature_matcher
+from ..qgis_glue.exact_layers import EXACT
+from .common import MapillaryAlgorithm, comma_list, tr
+
+KIND, CLASSES = "KIND", "CLASSES"
+KINDS = ("map_features", "traffic_signs")  # keys of EXACT, in the order of the KIND options
+
+
+class MapFeaturesAlgorithm(MapillaryAlgorithm):
+    NAME = "mapfeatures"
+    DISPLAY_NAME = "Map features and traffic signs"
+    HELP = ("Mapillary map features (objects) or traffic signs in an extent or inside polygons, as points in "
+            "EPSG:4326 with exact ids and first/last seen times in UTC. Classes: comma-separated values "
+            "(object--bench) or groups by prefix (regulatory--).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.add_area_parameters()
+        self.addParameter(QgsProcessingParameterEnum(
+            KIND, tr("Kind"), [tr("Map features"), tr("Traffic signs")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            CLASSES, tr("Classes (comma separated; a prefix such as regulatory-- names a group)"), optional=True))
+        self.add_output(tr("Mapillary map features"), QgsProcessing.SourceType.TypeVectorPoint)
+
+    def process(self, parameters, context, feedback):
+        spec = EXACT[KINDS[self.parameterAsEnum(parameters, KIND, context)]]
+        area = self.area(parameters, context)
+        classes = comma_list(self.parameterAsString(parameters, CLASSES, context))
+        keep = feature_matcher(Filters(feature_classes=tuple(classes)))
+        records = self.load(spec.tileset, spec.tile_layer, area, feedback)
+        return self.write(parameters, context, feedback, spec, [r for r in records if keep(r)], area)

@@ -1,0 +1,34 @@
+"""The Mapillary Processing provider (`mapillary:`)."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .common import ICON_PATH
+from .imagedetails import ImageDetailsAlgorithm
+from .images import ImagesAlgorithm
+from .mapfeatures import MapFeaturesAlgorithm
+from .sequences import SequencesAlgorithm
+
+ALGORITHMS = (ImagesAlgorithm, SequencesAlgorithm, MapFeaturesAlgorithm, ImageDetailsAlgorithm)
+
+
+class MapillaryProvider(QgsProcessingProvider):
+    """`mapillary:images`, `mapillary:sequences`, `mapillary:mapfeatures`, `mapillary:imagedetails`."""
+
+    def id(self) -> str:
+        return "mapillary"
+
+    def name(self) -> str:
+        return "Mapillary"
+
+    def icon(self) -> QIcon:
+        return QIcon(self.svgIconPath())
+
+    def svgIconPath(self) -> str:  # noqa: N802 (QGIS API)
+        return ICON_PATH
+
+    def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API)
+        for algorithm in ALGORITHMS:
+            self.addAlgorithm(algorithm())

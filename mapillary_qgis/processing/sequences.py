@@ -1,0 +1,29 @@
+"""`mapillary:sequences`: the sequences crossing an area, filtered, one line feature each."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessing
+
+from ..core.filters import image_matcher
+from ..qgis_glue.exact_layers import EXACT
+from .common import MapillaryAlgorithm, tr
+
+
+class SequencesAlgorithm(MapillaryAlgorithm):
+    NAME = "sequences"
+    DISPLAY_NAME = "Sequences"
+    HELP = ("Mapillary sequences crossing an extent or polygons, one line per sequence (as far as the z14 tiles "
+            "around the area reach), in EPSG:4326. The filters apply to each sequence's first image; dates are "
+            "calendar days in local time, both inclusive (2015-07-11).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.add_area_parameters()
+        self.add_image_filter_parameters()
+        self.add_output(tr("Mapillary sequences"), QgsProcessing.SourceType.TypeVectorLine)
+
+    def process(self, parameters, context, feedback):
+        spec = EXACT["sequences"]
+        area = self.area(parameters, context)
+        keep = image_matcher(self.image_filters(parameters, context, feedback))
+        records = self.load(spec.tileset, spec.tile_layer, area, feedback)
+        return self.write(parameters, context, feedback, spec, [r for r in records if keep(r)], area)
