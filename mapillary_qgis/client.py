@@ -137,6 +137,8 @@ class Client:
         self.max_wait = max_wait
         self._sleep = time.sleep  # replaced by tests to observe the waits
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []  # one per thread, closed by close()
+        self._sessions_lock = threading.Lock()
 
     # -- the process-wide default token -------------------------------------
 
@@ -247,7 +249,17 @@ class Client:
         if session is None:
             session = requests.Session()
             self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
         return session
+
+    def close(self) -> None:
+        """Close the connections of every thread's session (a closed client reconnects if used again)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
 
     def _proxies(self, url: str) -> dict | None:
         resolver = Client._proxy_resolver

@@ -316,6 +316,7 @@ class MapillaryPlugin:
         if canvas.mapTool() is self.identify_tool:
             canvas.unsetMapTool(self.identify_tool)
         self.image_controller.shutdown()
+        self.image_service.client.close()
         self.marker.remove()
         self.iface.removePluginWebMenu(MENU, self.identify_action)
         self.identify_action.deleteLater()

@@ -80,8 +80,9 @@ class TileSource:
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
 
     def close(self) -> None:
-        """Stop the pool; requests in flight end on their own (they all have timeouts)."""
+        """Stop the pool and close the client's connections; requests in flight end on their own timeouts."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self.client.close()
 
     def fetch(self, tileset: str, tiles: Iterable[ZXY], cancelled: Cancelled = None,
               progress: Progress = None) -> FetchResult:

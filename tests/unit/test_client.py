@@ -347,3 +347,12 @@ def test_proxy_environment_is_honoured_outside_qgis(fake, client, monkeypatch):
     with pytest.raises(NetworkError):
         client.get(fake.tiles_url + IMAGE_TILE)
     assert fake.requests == []
+
+
+def test_close_ends_every_threads_connection_and_the_client_still_works(fake, client):
+    assert errors_in_threads(lambda i: client.get(fake.tiles_url + IMAGE_TILE), 3) == []
+    sessions = list(client._sessions)
+    assert len(sessions) == 3
+    client.close()
+    assert client._sessions == [] and all(not s.adapters["http://"].poolmanager.pools for s in sessions)
+    assert client.get(fake.tiles_url + IMAGE_TILE).ok  # a new session, transparently
