@@ -6,16 +6,19 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .common import ICON_PATH
+from .downloadimages import DownloadImagesAlgorithm
 from .imagedetails import ImageDetailsAlgorithm
 from .images import ImagesAlgorithm
 from .mapfeatures import MapFeaturesAlgorithm
 from .sequences import SequencesAlgorithm
 
-ALGORITHMS = (ImagesAlgorithm, SequencesAlgorithm, MapFeaturesAlgorithm, ImageDetailsAlgorithm)
+ALGORITHMS = (ImagesAlgorithm, SequencesAlgorithm, MapFeaturesAlgorithm, ImageDetailsAlgorithm,
+              DownloadImagesAlgorithm)
 
 
 class MapillaryProvider(QgsProcessingProvider):
-    """`mapillary:images`, `mapillary:sequences`, `mapillary:mapfeatures`, `mapillary:imagedetails`."""
+    """`mapillary:images`, `mapillary:sequences`, `mapillary:mapfeatures`, `mapillary:imagedetails`,
+    `mapillary:downloadimages`."""
 
     def id(self) -> str:
         return "mapillary"
