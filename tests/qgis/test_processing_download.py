@@ -20,7 +20,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from mapillary_qgis.processing.downloadimages import with_gps_exif
+from mapillary_qgis.core.exif import with_gps_exif
 from mapillary_qgis.processing.provider import MapillaryProvider
 
 from .test_processing import RecordingFeedback
