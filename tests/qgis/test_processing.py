@@ -311,3 +311,22 @@ def test_image_details_in_batches(env, tmp_path):
         image = env.dataset.image(feature["id"])
         assert (feature["make"] or None, feature["width"], feature["creator_username"]) == (
             image.make, image.width, image.creator.username)
+
+
+def test_images_from_the_real_tile_are_exact(env, tmp_path, fixtures_dir):
+    from mapillary_qgis.core.mvt_decode import decode_tile
+    from mapillary_qgis.core.tilemath import tile_bounds_lonlat
+
+    data = (fixtures_dir / "tiles" / "mly1_public_unknown-zxy_10231-images.mvt").read_bytes()
+    env.serve_tile_bytes("mly1_public", data)
+    x, y = 7776, 6278
+    west, south, east, north = tile_bounds_lonlat(14, x, y)
+    pad = (east - west) / 1000  # inside the one tile
+    extent = f"{west + pad},{east - pad},{south + pad},{north - pad} [EPSG:4326]"
+    result, layer, _ = run("images", {"EXTENT": extent}, tmp_path)
+    reference = {r.id: r for r in decode_tile(data, 14, x, y, ["image"])["image"]
+                 if west + pad <= r.lon <= east - pad and south + pad <= r.lat <= north - pad}
+    assert ids(layer) == set(reference) and len(reference) > 9000
+    assert max(reference) > 2**31
+    times = ogr_times(result["OUTPUT"], "captured_at")
+    assert times == {i: (r.captured_at or None) for i, r in reference.items()}
