@@ -10,13 +10,14 @@ STAMP := $(VENV)/.installed
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: help setup system test test-unit test-qgis run package lint clean
+.PHONY: help setup system test test-unit test-qgis run package lint bench clean
 
 help:
 	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
 	@echo "make test     every test (installs what it needs first)"
 	@echo "make lint     ruff, including the pure-core and Qt6 import rules"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
+	@echo "make bench    mapillary:images vs mapillary-python-sdk 1.0.16 and GDAL on the fake (a benchmark, not a test)"
 
 system:
 	@scripts/install_system.sh
@@ -47,6 +48,9 @@ package:
 
 run: setup package
 	$(PY) scripts/run.py
+
+bench: setup
+	$(PY) scripts/bench.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

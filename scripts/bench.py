@@ -1,0 +1,249 @@
+"""`make bench`: mapillary:images against mapillary-python-sdk and GDAL, on the loopback fake.
+
+    .venv/bin/python scripts/bench.py [--repeats 3]
+
+A benchmark, never a test: it always exits 0 once it has measured, and marks
+a missed goal as MISSED. The fake serves one dense real tile (10,231 images)
+at every z14 address; every measurement runs in a fresh process (empty tile
+cache, clean memory), `--repeats` times, and the median counts. The SDK lives
+in its own venv (build/bench-venv, made once from bench/requirements.txt),
+never in the project's. Writes build/bench/results.json and results.md.
+See bench/README.md for what exactly is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.fake_mapillary import DEMO_CENTER, FakeMapillary  # noqa: E402
+from tests.fake_mapillary.server import default_fixtures_dir  # noqa: E402
+from tests.fake_mapillary.tilemath import tile_bounds, tile_for  # noqa: E402
+
+TILE = default_fixtures_dir() / "tiles" / "mly1_public_unknown-zxy_10231-images.mvt"
+BENCH = REPO / "bench"
+SDK_VENV = REPO / "build" / "bench-venv"
+SDK_PYTHON = SDK_VENV / "bin" / "python"
+RESULTS = REPO / "build" / "bench"
+SYSTEM_PYTHON = "/usr/bin/python3"
+LATENCY_S = 0.2
+GOALS = {"sdk_over_ours": 10.0, "sdk_over_ours_latency": 5.0, "ours_over_gdal": 2.0}
+# Every child gets a dead proxy: only 127.0.0.1 is reachable, any stray real request fails at once.
+OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost"}
+OFFLINE.update({name.lower(): value for name, value in OFFLINE.items()})
+
+
+def sdk_venv() -> str:
+    """The SDK's venv, made on first use; the version of `mapillary` installed there."""
+    version = [str(SDK_PYTHON), "-c", "import importlib.metadata as m; print(m.version('mapillary'))"]
+    if not SDK_PYTHON.exists() or subprocess.run(version, capture_output=True).returncode != 0:
+        print(f"Creating {SDK_VENV.relative_to(REPO)} with the SDK from PyPI (once) ...", flush=True)
+        shutil.rmtree(SDK_VENV, ignore_errors=True)
+        subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(SDK_VENV)], check=True)
+        subprocess.run([str(SDK_PYTHON), "-m", "pip", "install", "-q", "-r", str(BENCH / "requirements.txt")],
+                       check=True)
+    return subprocess.run(version, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def extent(n: int) -> tuple:
+    """(west, south, east, north) of n × n z14 tiles around the demo centre, a hair inside their edges."""
+    cx, cy = tile_for(*DEMO_CENTER, 14)
+    x0, y0 = cx - (n - 1) // 2, cy - (n - 1) // 2
+    west, _, _, north = tile_bounds(14, x0, y0)
+    _, south, east, _ = tile_bounds(14, x0 + n - 1, y0 + n - 1)
+    inset = 1e-7  # degrees (about a centimetre): the edges must not touch the next row of tiles
+    return west + inset, south + inset, east - inset, north - inset
+
+
+class Bench:
+    def __init__(self, fake: FakeMapillary, work: Path, repeats: int):
+        self.fake, self.work, self.repeats = fake, work, repeats
+
+    def child(self, command: list, env: dict) -> dict:
+        """One run in a fresh process: its RESULT line, plus the tile requests the fake saw."""
+        self.fake.clear_requests()
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **OFFLINE, **env})
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        if done.returncode != 0 or not lines:
+            raise RuntimeError(f"{command[1]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        result = json.loads(lines[-1][len("RESULT "):])
+        hosts = [r.host for r in self.fake.requests]
+        result["tile_requests"], result["graph_requests"] = hosts.count("tiles"), hosts.count("graph")
+        return result
+
+    def repeat(self, label: str, tiles: int, run) -> dict:
+        runs = [run(i) for i in range(self.repeats)]
+        seconds = [r["seconds"] for r in runs]
+        summary = {"label": label, "tiles": tiles, "median_s": statistics.median(seconds), "best_s": min(seconds),
+                   "runs_s": seconds, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "last": runs[-1]}
+        print(f"  {label:<36} median {summary['median_s']:7.3f} s   best {summary['best_s']:7.3f} s   "
+              f"{runs[-1]['features']:>6} features   {summary['peak_rss_mb']:6.0f} MB", flush=True)
+        return summary
+
+    def ours(self, n: int, label: str) -> dict:
+        west, south, east, north = extent(n)
+
+        def run(i):
+            profile = Path(tempfile.mkdtemp(prefix="profile-", dir=self.work))  # an empty tile cache
+            config = {"extent": [west, south, east, north], "output": str(self.work / f"ours-{n}-{i}.gpkg"),
+                      "profile": str(profile)}
+            env = {"MAPILLARY_GRAPH_URL": self.fake.graph_url, "MAPILLARY_TILES_URL": self.fake.tiles_url,
+                   "MAPILLARY_ACCESS_TOKEN": self.fake.token, "QT_QPA_PLATFORM": "offscreen"}
+            return self.child([sys.executable, str(BENCH / "run_ours.py"), json.dumps(config)], env)
+
+        return self.repeat(label, n * n, run)
+
+    def sdk(self, n: int, label: str) -> dict:
+        west, south, east, north = extent(n)
+        config = {"bbox": {"west": west, "south": south, "east": east, "north": north},
+                  "graph": self.fake.graph_url, "tiles": self.fake.tiles_url, "token": self.fake.token}
+        command = [str(SDK_PYTHON), str(BENCH / "run_sdk.py"), json.dumps(config)]
+        return self.repeat(label, n * n, lambda i: self.child(command, {"LOG_LEVEL": "WARNING"}))
+
+    def gdal(self, n: int, label: str) -> dict:
+        folder = self.work / f"tiles-{n}"  # the same tiles, fetched once from the fake (not timed)
+        cx, cy = tile_for(*DEMO_CENTER, 14)
+        for x in range(cx - (n - 1) // 2, cx - (n - 1) // 2 + n):
+            for y in range(cy - (n - 1) // 2, cy - (n - 1) // 2 + n):
+                url = f"{self.fake.tiles_url}/maps/vtp/mly1_public/2/14/{x}/{y}?access_token={self.fake.token}"
+                (folder / "14" / str(x)).mkdir(parents=True, exist_ok=True)
+                (folder / "14" / str(x) / f"{y}.mvt").write_bytes(urllib.request.urlopen(url).read())
+
+        def run(i):
+            config = {"tiles": str(folder), "output": str(self.work / f"gdal-{n}-{i}.gpkg")}
+            return self.child([sys.executable, str(BENCH / "run_gdal.py"), json.dumps(config)], {})
+
+        return self.repeat(label, n * n, run)
+
+    def with_latency(self, measure, *args) -> dict:
+        self.fake.inject("slow", host="tiles", count=None, delay=LATENCY_S)
+        try:
+            return measure(*args)
+        finally:
+            self.fake.clear_faults()
+
+
+def machine(sdk_version: str) -> dict:
+    from osgeo import gdal
+    from qgis.core import Qgis
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    sdk_python = subprocess.run([str(SDK_PYTHON), "-c", "import platform; print(platform.python_version())"],
+                                capture_output=True, text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": cpu, "platform": platform.platform(), "qgis": Qgis.QGIS_VERSION,
+            "gdal": gdal.__version__, "python": platform.python_version(), "sdk": f"mapillary {sdk_version}",
+            "sdk_python": sdk_python, "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+
+
+def verdicts(m: dict) -> list:
+    """(goal, target, median ratio, best-run ratio, met by the medians) for the three goals of issue 7."""
+    checks = [("SDK time / ours (no latency)", "sdk", "ours", "sdk_over_ours"),
+              (f"SDK time / ours ({LATENCY_S * 1000:.0f} ms per tile)", "sdk_latency", "ours_latency",
+               "sdk_over_ours_latency"),
+              ("ours / GDAL floor", "ours", "gdal", "ours_over_gdal")]
+    rows = []
+    for goal, a, b, key in checks:
+        median, best = (m[a][stat] / m[b][stat] for stat in ("median_s", "best_s"))
+        at_most = key == "ours_over_gdal"
+        met = median <= GOALS[key] if at_most else median >= GOALS[key]
+        rows.append((goal, f"{'<=' if at_most else '>='} {GOALS[key]:g}", median, best, met))
+    return rows
+
+
+def markdown(m: dict, facts: dict, goals: list, repeats: int) -> str:
+    rows = ["| Run | Tiles | Median s | Best s | Features written (unique ids) | Peak RSS MB |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for r in m.values():
+        last = r["last"]
+        rows.append(f"| {r['label']} | {r['tiles']} | {r['median_s']:.3f} | {r['best_s']:.3f} | "
+                    f"{last['features']:,} ({last['unique_ids']:,}) | {r['peak_rss_mb']:.0f} |")
+    rows += ["", "| Goal | Target | Measured (medians) | Best runs | |", "|---|---:|---:|---:|---|"]
+    rows += [f"| {g} | {t} | {v:.2f} | {b:.2f} | {'met' if ok else '**MISSED**'} |" for g, t, v, b, ok in goals]
+    per_tile = [f"{r['tiles']} tiles {r['median_s']:.2f} s ({r['median_s'] / r['tiles'] * 1000:.0f} ms/tile)"
+                for r in (m["ours_1"], m["ours"], m["ours_36"])]
+    rows += ["", "Scaling of mapillary:images: " + ", ".join(per_tile) + ".",
+             f"Peak RSS of a mapillary:images run: {m['ours']['peak_rss_mb']:.0f} MB, of which "
+             f"{m['ours']['last']['rss_before_run_mb']:.0f} MB is QGIS started, before the run "
+             f"(36 tiles: {m['ours_36']['peak_rss_mb']:.0f} MB).",
+             "", f"Median of {repeats} runs, each in a fresh process. Machine: {facts['nproc']} CPUs "
+             f"({facts['cpu']}), QGIS {facts['qgis']}, GDAL {facts['gdal']}, Python {facts['python']}, "
+             f"{facts['sdk']} on Python {facts['sdk_python']}; {facts['date']}."]
+    return "\n".join(rows) + "\n"
+
+
+def counts_note(m: dict) -> tuple:
+    """What each wrote or returned, and whether the SDK's distinct ids are our non-panorama images."""
+    ours, sdk = m["ours"]["last"], m["sdk"]["last"]
+    agree = abs(sdk["unique_ids"] - ours["non_pano"]) <= ours["non_pano"] / 1000
+    return (f"Counts: mapillary:images wrote {ours['features']:,} images ({ours['non_pano']:,} of them not "
+            f"panoramas); the SDK returned {sdk['features']:,} features with {sdk['unique_ids']:,} distinct ids, "
+            f"{sdk['panoramas']} panoramas; GDAL wrote {m['gdal']['last']['features']:,} rows. Requests per run: "
+            f"ours {ours['tile_requests']} tiles, {ours['graph_requests']} Graph; the SDK {sdk['tile_requests']} "
+            f"tiles, {sdk['graph_requests']} Graph (its token check). "
+            + ("The SDK's distinct ids agree with our non-panorama images." if agree else
+               "WARNING: the SDK's distinct ids do not match our non-panorama images.")), agree
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if not TILE.is_file():
+        print(f"make bench needs the real tile {TILE} (../shared/fixtures, or MAPILLARY_FIXTURES_DIR).",
+              file=sys.stderr)
+        return 2
+    sdk_version = sdk_venv()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    fake = FakeMapillary().start()
+    fake.serve_tile_bytes("mly1_public", TILE.read_bytes())
+    work = Path(tempfile.mkdtemp(prefix="mapillary-bench-"))
+    try:
+        bench = Bench(fake, work, args.repeats)
+        print(f"make bench: {TILE.name} at every z14 address, {args.repeats} runs each", flush=True)
+        m = {
+            "ours": bench.ours(3, "mapillary:images, 3x3 tiles"),
+            "sdk": bench.sdk(3, f"SDK {sdk_version} images_in_bbox, 3x3"),
+            "gdal": bench.gdal(3, "GDAL floor (VectorTranslate), 3x3"),
+            "ours_latency": bench.with_latency(bench.ours, 3, "mapillary:images, 3x3, +200 ms/tile"),
+            "sdk_latency": bench.with_latency(bench.sdk, 3, "SDK images_in_bbox, 3x3, +200 ms/tile"),
+            "ours_1": bench.ours(1, "mapillary:images, 1 tile"),
+            "ours_36": bench.ours(6, "mapillary:images, 6x6 tiles"),
+        }
+    finally:
+        fake.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    for key, r in m.items():  # every run must have asked the fake for exactly its tiles, once each
+        if r["last"]["tile_requests"] != r["tiles"] and key != "gdal":
+            print(f"WARNING: {r['label']} made {r['last']['tile_requests']} tile requests for {r['tiles']} tiles")
+    facts = machine(sdk_version)
+    goals = verdicts(m)
+    text = markdown(m, facts, goals, args.repeats)
+    counts, agree = counts_note(m)
+    text += "\n" + counts + " See bench/README.md for why the counts differ.\n"
+    (RESULTS / "results.md").write_text(text)
+    (RESULTS / "results.json").write_text(json.dumps(
+        {"machine": facts, "measurements": m, "counts_agree": agree, "goals": [
+            {"goal": g, "target": t, "median_ratio": v, "best_ratio": b, "met": ok} for g, t, v, b, ok in goals]},
+        indent=2))
+    print("\n" + text + f"\nWritten: {(RESULTS / 'results.md').relative_to(REPO)}, results.json")
+    if not all(ok for *_, ok in goals):
+        print("Some goals are MISSED (a benchmark: exit status 0 all the same).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
