@@ -78,6 +78,9 @@ class TileSource:
         self.max_workers = max(1, int(max_workers))
         # One long-lived pool: its threads keep their HTTP sessions (and connections) between loads.
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
+        # Decoding is Python work under the GIL: threads decoding at once only slow each other down
+        # (measured: 4 at once made a 9-tile load 1.4-2x slower on 2 cores). Fetching stays concurrent.
+        self._decoding = threading.Lock()
 
     def close(self) -> None:
         """Stop the pool and close the client's connections; requests in flight end on their own timeouts."""
@@ -165,6 +168,10 @@ class TileSource:
                 future.cancel()
         return {tile: values[tile] for tile in order if tile in values}
 
+    def _decode(self, data: bytes, z: int, x: int, y: int, layers):
+        with self._decoding:
+            return decode_tile(data, z, x, y, layers)
+
     def _one(self, tileset: str, tile: ZXY, layers, stop: threading.Event) -> _Outcome:
         """One tile: from the cache, else the network; decoded when `layers` is not None. Never raises."""
         z, x, y = tile
@@ -174,7 +181,7 @@ class TileSource:
             cached = self.cache.get(tileset, z, x, y) if self.cache is not None else None
             if cached is not None:
                 try:
-                    return _Outcome(decode_tile(cached, z, x, y, layers) if decode else cached, from_cache=True)
+                    return _Outcome(self._decode(cached, z, x, y, layers) if decode else cached, from_cache=True)
                 except TileDecodeError:
                     self.cache.delete(tileset, z, x, y)
             if stop.is_set():
@@ -185,7 +192,7 @@ class TileSource:
             except InvalidTokenError:
                 stop.set()  # no worker starts another request with this token
                 raise
-            decoded = decode_tile(data, z, x, y, layers if decode else ())  # only a check when not decoding
+            decoded = self._decode(data, z, x, y, layers if decode else ())  # only a check when not decoding
             if self.cache is not None:
                 self.cache.put(tileset, z, x, y, data)
             return _Outcome(decoded if decode else data, requested=True)
