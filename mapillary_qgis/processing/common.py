@@ -100,6 +100,16 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
 
     NAME = DISPLAY_NAME = HELP = ""
 
+    def id_source(self, parameters, context, source_name: str, field_name: str):
+        """(source, id field name) of an input layer of Mapillary images; a plain error when unusable."""
+        source = self.parameterAsSource(parameters, source_name, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, source_name))
+        id_field = self.parameterAsString(parameters, field_name, context) or "id"
+        if source.fields().indexOf(id_field) < 0:
+            raise QgsProcessingException(tr("The input has no field {!r} of image ids.").format(id_field))
+        return source, id_field
+
     def name(self) -> str:
         return self.NAME
 

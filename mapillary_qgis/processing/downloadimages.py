@@ -127,12 +127,7 @@ class DownloadImagesAlgorithm(MapillaryAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(FAILED, tr("Images that could not be downloaded")))
 
     def process(self, parameters, context, feedback):
-        source = self.parameterAsSource(parameters, INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, INPUT))
-        id_field = self.parameterAsString(parameters, ID_FIELD, context) or "id"
-        if source.fields().indexOf(id_field) < 0:
-            raise QgsProcessingException(tr("The input has no field {!r} of image ids.").format(id_field))
+        source, id_field = self.id_source(parameters, context, INPUT, ID_FIELD)
         size = SIZES[self.parameterAsEnum(parameters, SIZE, context)]
         exif = self.parameterAsBool(parameters, WRITE_EXIF, context)
         folder = self.parameterAsString(parameters, FOLDER, context)

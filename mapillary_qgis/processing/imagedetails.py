@@ -54,12 +54,7 @@ class ImageDetailsAlgorithm(MapillaryAlgorithm):
             OUTPUT, tr("Mapillary images with details"), QgsProcessing.SourceType.TypeVectorAnyGeometry))
 
     def process(self, parameters, context, feedback):
-        source = self.parameterAsSource(parameters, INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, INPUT))
-        id_field = self.parameterAsString(parameters, ID_FIELD, context) or "id"
-        if source.fields().indexOf(id_field) < 0:
-            raise QgsProcessingException(tr("The input has no field {!r} of image ids.").format(id_field))
+        source, id_field = self.id_source(parameters, context, INPUT, ID_FIELD)
         added = QgsFields()
         for name, kind, _ in DETAILS:
             added.append(QgsField(name, kind))

@@ -48,3 +48,26 @@ def fake_env(fake, monkeypatch):
     monkeypatch.setenv("MAPILLARY_GRAPH_URL", fake.graph_url)
     monkeypatch.setenv("MAPILLARY_TILES_URL", fake.tiles_url)
     return fake
+
+
+@pytest.fixture
+def provider(qgis_processing):
+    """The Mapillary Processing provider, registered for one test."""
+    from mapillary_qgis.processing.provider import MapillaryProvider
+
+    registered = MapillaryProvider()
+    assert QgsApplication.processingRegistry().addProvider(registered)
+    yield registered
+    QgsApplication.processingRegistry().removeProvider(registered)
+
+
+@pytest.fixture
+def env(fake_env, monkeypatch, provider):
+    """The fake's token in MAPILLARY_ACCESS_TOKEN, and an empty tile cache (faults must reach the fake)."""
+    import shutil
+
+    from mapillary_qgis.processing.common import tile_cache_dir
+
+    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
+    shutil.rmtree(tile_cache_dir(), ignore_errors=True)
+    return fake_env

@@ -2,7 +2,6 @@
 
 import logging
 import math
-import shutil
 import time
 from datetime import datetime, timezone
 
@@ -24,8 +23,6 @@ from qgis.core import (
 )
 
 from mapillary_qgis.client import Client
-from mapillary_qgis.processing.common import tile_cache_dir
-from mapillary_qgis.processing.provider import MapillaryProvider
 from mapillary_qgis.qgis_glue.token_store import TokenStore
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_bounds, tile_for
@@ -65,22 +62,6 @@ class RecordingFeedback(QgsProcessingFeedback):
     @property
     def text(self):
         return "\n".join(self.lines)
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    provider = MapillaryProvider()
-    assert QgsApplication.processingRegistry().addProvider(provider)
-    yield provider
-    QgsApplication.processingRegistry().removeProvider(provider)
-
-
-@pytest.fixture
-def env(fake_env, monkeypatch, provider):
-    """The fake's token in MAPILLARY_ACCESS_TOKEN, and an empty tile cache (faults must reach the fake)."""
-    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
-    shutil.rmtree(tile_cache_dir(), ignore_errors=True)
-    return fake_env
 
 
 def run(algorithm, parameters, tmp_path, feedback=None):

@@ -21,7 +21,6 @@ from qgis.core import (
 )
 
 from mapillary_qgis.core.exif import with_gps_exif
-from mapillary_qgis.processing.provider import MapillaryProvider
 
 from .test_processing import RecordingFeedback
 
@@ -29,20 +28,6 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 UNKNOWN_ID = 999999999999999
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 MERCATOR = QgsCoordinateReferenceSystem("EPSG:3857")
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    provider = MapillaryProvider()
-    assert QgsApplication.processingRegistry().addProvider(provider)
-    yield provider
-    QgsApplication.processingRegistry().removeProvider(provider)
-
-
-@pytest.fixture
-def env(fake_env, monkeypatch, provider):
-    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
-    return fake_env
 
 
 def images_layer(images, crs=WGS84, extra_ids=()):
