@@ -43,6 +43,7 @@ from .qgis_glue.images import WGS84, ImageService, to_lonlat
 from .qgis_glue.live_layers import LiveLayers
 from .qgis_glue.network import qgis_proxy_resolver
 from .qgis_glue.notices import Notices
+from .qgis_glue.signals import disconnect
 from .qgis_glue.token_store import TokenStore
 
 LOGGER = logging.getLogger(__name__)
@@ -330,26 +331,15 @@ class MapillaryPlugin:
             self.provider = None
         self._unload_identify()
         if self.filtering is not None:
-            for signal, slot in ((QgsProject.instance().readProject, self._filters_read),
-                                 (QgsProject.instance().cleared, self._filters_cleared)):
-                try:
-                    signal.disconnect(slot)
-                except TypeError:
-                    pass
+            disconnect((QgsProject.instance().readProject, self._filters_read),
+                       (QgsProject.instance().cleared, self._filters_cleared))
             self.filtering.shutdown()
             self.filtering = self.filters_tab = None
         self._close_unlock_offer()
-        try:
-            QgsApplication.authManager().masterPasswordVerified.disconnect(self._master_password_verified)
-        except TypeError:
-            pass
-        for signal, slot in ((QgsApplication.instance().aboutToQuit, self._before_quit),
-                             (QgsProject.instance().readProject, self._project_read),
-                             (QgsProject.instance().layersAdded, self._project_read)):
-            try:
-                signal.disconnect(slot)
-            except TypeError:
-                pass
+        disconnect((QgsApplication.authManager().masterPasswordVerified, self._master_password_verified),
+                   (QgsApplication.instance().aboutToQuit, self._before_quit),
+                   (QgsProject.instance().readProject, self._project_read),
+                   (QgsProject.instance().layersAdded, self._project_read))
         if self.live_layers is not None:
             self.live_layers.shutdown()
             self.live_layers = None

@@ -9,6 +9,7 @@ from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
 from ..qgis_glue.images import WGS84
+from ..qgis_glue.signals import disconnect
 
 SIZE_PX = 34
 MARKER = "#ff6d00"  # orange: stands out from the Mapillary-green layers
@@ -56,9 +57,5 @@ class ImageMarker:
 
     def remove(self) -> None:
         self.hide()
-        for signal in (self._canvas.scaleChanged, self._canvas.destinationCrsChanged):
-            try:
-                signal.disconnect(self._redraw)
-            except TypeError:
-                pass
+        disconnect((self._canvas.scaleChanged, self._redraw), (self._canvas.destinationCrsChanged, self._redraw))
         self._canvas.scene().removeItem(self._band)

@@ -12,6 +12,7 @@ from ..core.token import TokenState
 from ..qgis_glue.coverage import COVERAGE, add_to_project, coverage_layer, find_layers
 from ..qgis_glue.exact_layers import EXACT
 from ..qgis_glue.live_layers import LiveLayers
+from ..qgis_glue.signals import disconnect
 from ..qgis_glue.token_store import TokenStore
 
 COLOURS = {"info": None, "warning": "#b36b00", "error": "#d0312d"}
@@ -143,8 +144,4 @@ class LayersTab(QWidget):
         self.status_label.setText(text)
 
     def shutdown(self) -> None:
-        try:
-            self._project.layersAdded.disconnect(self.sync)
-            self._project.layersRemoved.disconnect(self.sync)
-        except TypeError:
-            pass
+        disconnect((self._project.layersAdded, self.sync), (self._project.layersRemoved, self.sync))

@@ -28,6 +28,7 @@ from ..core.filters import (
 )
 from .coverage import COVERAGE, LAYER_KEY_PROPERTY
 from .live_layers import LiveLayers
+from .signals import disconnect
 from .tasks import CallableTask, run_in_background
 
 SCOPE, ENTRY = "mapillary_qgis", "filters"
@@ -146,10 +147,7 @@ class Filtering(QObject):
                    save=False)
 
     def shutdown(self) -> None:
-        try:
-            self.project.layersAdded.disconnect(self._style_new_layers)
-        except TypeError:
-            pass
+        disconnect((self.project.layersAdded, self._style_new_layers))
         if self._task is not None:
             self._task.forget()
             self._task = None

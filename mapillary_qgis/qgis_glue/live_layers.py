@@ -29,6 +29,7 @@ from ..core.tilemath import tile_count, tiles_for_bbox
 from ..errors import InvalidTokenError, MapillaryError, RateLimitError
 from .coverage import add_to_project, find_layers
 from .exact_layers import EXACT, add_features, exact_layer, replace_features
+from .signals import disconnect
 from .tasks import CallableTask, run_in_background
 
 LOGGER = logging.getLogger(__name__)
@@ -262,11 +263,7 @@ class LiveLayers(QObject):
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
-        for signal, slot in ((self.canvas.extentsChanged, self._timer.start),
-                             (self._project.layersWillBeRemoved, self._layers_removed),
-                             (self._project.cleared, self.reset),
-                             (self._project.readProject, self._project_read)):
-            try:
-                signal.disconnect(slot)
-            except TypeError:
-                pass
+        disconnect((self.canvas.extentsChanged, self._timer.start),
+                   (self._project.layersWillBeRemoved, self._layers_removed),
+                   (self._project.cleared, self.reset),
+                   (self._project.readProject, self._project_read))

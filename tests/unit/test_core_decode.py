@@ -1,6 +1,5 @@
 """MVT decoding with GDAL into exact records: demo tiles over HTTP, and the real captures."""
 
-import threading
 import time
 
 import pytest
@@ -18,6 +17,7 @@ from tests.fake_mapillary import mvt  # noqa: E402
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER, DEMO_TILES  # noqa: E402
 from tests.fake_mapillary.pbf import read_varint  # noqa: E402
 from tests.fake_mapillary.tilemath import in_bbox  # noqa: E402
+from tests.threads import errors_in_threads  # noqa: E402
 
 REAL_TILE = "mly1_public_unknown-zxy_10231-images.mvt"
 BLANK_TILE = "mly1_public_14_3252_6258_blank-properties.mvt"
@@ -183,20 +183,13 @@ def test_blank_properties_tile_does_not_crash(fixtures_dir):
 
 def test_decoding_is_thread_safe(real_tile):
     expected = decode_tile(real_tile, *ANYWHERE)
-    results, errors = [], []
+    results = []
 
-    def work():
-        try:
-            for _ in range(2):
-                results.append(decode_tile(real_tile, *ANYWHERE))
-        except Exception as exc:  # reported below
-            errors.append(exc)
+    def work(_):
+        for _ in range(2):
+            results.append(decode_tile(real_tile, *ANYWHERE))
 
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = errors_in_threads(work, 3)
     assert not errors and len(results) == 6
     assert all(result == expected for result in results)
     assert gdal.ReadDir("/vsimem/mapillary_qgis") in (None, [])  # every temporary file was unlinked

@@ -17,6 +17,7 @@ from mapillary_qgis.core.tilemath import lonlat_to_mercator  # noqa: E402
 from mapillary_qgis.errors import InvalidTokenError, RateLimitError  # noqa: E402
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER, DEMO_TILES  # noqa: E402
 from tests.fake_mapillary.tilemath import in_bbox, tile_for  # noqa: E402
+from tests.threads import errors_in_threads
 
 TILESET = "mly1_public"
 LAYERS = ["image", "sequence"]
@@ -209,19 +210,8 @@ def test_progress_counts_every_tile(source):
 def test_loads_from_two_threads_at_once(fake, client, cache):
     expected = TileSource(client).load(TILESET, BIG_BLOCK, LAYERS)
     source = TileSource(client, cache)
-    results, errors = [], []
-
-    def work():
-        try:
-            results.append(source.load(TILESET, BIG_BLOCK, LAYERS))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = []
+    errors = errors_in_threads(lambda _: results.append(source.load(TILESET, BIG_BLOCK, LAYERS)), 2)
     assert not errors and len(results) == 2
     for result in results:
         assert not result.failures
