@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 from osgeo import gdal, ogr
 
 from ..errors import MapillaryError
+from .mvt_arrow import arrow_points
 from .records import ImageRecord, MapFeatureRecord, SequenceRecord, merge_sequences, merge_unique
 from .tilemath import mercator_to_lonlat, tile_bounds_mercator
 
@@ -177,6 +178,7 @@ def _parse(text: str, kind: type) -> object:
 
 # -- one reader per layer -----------------------------------------------------
 
+# In the order of the records' fields; "id" first (`_points` moves lon and lat after it).
 _IMAGE_PROPS = {"id": int, "captured_at": int, "compass_angle": float, "sequence_id": str,
                 "is_pano": bool, "creator_id": int, "organization_id": int}
 _SEQUENCE_PROPS = {"id": str, "image_id": int, "captured_at": int, "is_pano": bool,
@@ -184,11 +186,18 @@ _SEQUENCE_PROPS = {"id": str, "image_id": int, "captured_at": int, "is_pano": bo
 _FEATURE_PROPS = {"id": int, "value": str, "first_seen_at": int, "last_seen_at": int}
 
 
-def _points(layer: ogr.Layer, tile: _Tile, props: dict):
-    """`(lon, lat, {property: value})` of the layer's points that the tile owns and that have an id."""
+def _points(layer: ogr.Layer, tile: _Tile, props: dict) -> list:
+    """`(id, lon, lat, *other properties in the order of props)` of the points the tile owns that have an id."""
+    rows = arrow_points(layer, tile, props, _EDGE_EPS)
+    return _feature_points(layer, tile, props) if rows is None else rows
+
+
+def _feature_points(layer: ogr.Layer, tile: _Tile, props: dict) -> list:
+    """`_points`, one feature at a time: any GDAL, any property types (blank tiles make them strings)."""
     get = _getters(layer, props)
+    getters = [g for name, g in get.items() if name != "id"]
     get_id = get["id"]
-    others = [(name, g) for name, g in get.items() if name != "id"]
+    rows = []
     layer.ResetReading()
     for feature in layer:
         geometry = feature.GetGeometryRef()
@@ -198,29 +207,21 @@ def _points(layer: ogr.Layer, tile: _Tile, props: dict):
         if not tile.owns(mx, my):
             continue
         feature_id = get_id(feature)
-        if feature_id is None:
-            continue
-        values = {name: g(feature) for name, g in others}
-        values["id"] = feature_id
-        yield (*mercator_to_lonlat(mx, my), values)
+        if feature_id is not None:
+            rows.append((feature_id, *mercator_to_lonlat(mx, my), *(g(feature) for g in getters)))
+    return rows
 
 
 def _images(layer: ogr.Layer, tile: _Tile) -> list:
-    result = []
-    for lon, lat, v in _points(layer, tile, _IMAGE_PROPS):
-        result.append(ImageRecord(
-            v["id"], lon, lat, v["captured_at"] or 0, v["compass_angle"], v["sequence_id"],
-            v["is_pano"], v["creator_id"], v["organization_id"],
-        ))
-    return result
+    make = ImageRecord._make
+    return [make(row) if row[3] is not None else make((*row[:3], 0, *row[4:]))  # no time: 0
+            for row in _points(layer, tile, _IMAGE_PROPS)]
 
 
 def _map_features(layer: ogr.Layer, tile: _Tile) -> list:
     name = layer.GetName()
-    return [
-        MapFeatureRecord(v["id"], lon, lat, v["value"] or "", v["first_seen_at"], v["last_seen_at"], name)
-        for lon, lat, v in _points(layer, tile, _FEATURE_PROPS)
-    ]
+    return [MapFeatureRecord(i, lon, lat, value or "", first, last, name)
+            for i, lon, lat, value, first, last in _points(layer, tile, _FEATURE_PROPS)]
 
 
 def _sequences(layer: ogr.Layer, tile: _Tile) -> list:

@@ -72,11 +72,13 @@ class _Outcome:
 class TileSource:
     """Tiles of one Mapillary client, through an optional `TileCache`. Safe to use from several threads."""
 
-    def __init__(self, client: Client, cache: Optional[TileCache] = None, max_workers: int = 4):
+    def __init__(self, client: Client, cache: Optional[TileCache] = None, max_workers: int = 8):
         self.client = client
         self.cache = cache
         self.max_workers = max(1, int(max_workers))
         # One long-lived pool: its threads keep their HTTP sessions (and connections) between loads.
+        # Eight requests at a time fetch a 3 x 3 block in two round trips, far below Mapillary's tile
+        # rate limit (50,000 a minute).
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
         # Decoding is Python work under the GIL: threads decoding at once only slow each other down
         # (measured: 4 at once made a 9-tile load 1.4-2x slower on 2 cores). Fetching stays concurrent.

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsGeometry,
+    QgsPoint,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -33,6 +34,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..client import Client
 from ..core.creators import CreatorDirectory
 from ..core.filters import PANORAMAS, Filters
+from ..core.gpkg import GeoPackageError
 from ..core.tile_cache import TileCache
 from ..core.tile_source import AreaTooLargeError, TileSource
 from ..core.tilemath import tile_count
@@ -41,7 +43,7 @@ from ..errors import MapillaryError
 from ..paths import resource
 from ..qgis_glue.exact_layers import ExactSpec, features, fields_of
 from ..qgis_glue.token_store import TokenStore
-from . import exact_times
+from . import exact_times, outputs
 
 EXTENT, AREA, OUTPUT = "EXTENT", "AREA", "OUTPUT"
 START_DATE, END_DATE, PANORAMAS_PARAM, CREATOR, ORGANIZATION_ID = (
@@ -88,11 +90,20 @@ class Area:
         self.geometry = geometry
         box = geometry.boundingBox()
         self.bbox = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+        # An extent in EPSG:4326 is its own bounding box: points are tested by comparison, not by GEOS.
+        self.is_box = geometry.isGeosEqual(QgsGeometry.fromRect(box))
         self._engine = QgsGeometry.createGeometryEngine(geometry.constGet())
         self._engine.prepareGeometry()
 
     def contains(self, geometry: QgsGeometry) -> bool:
         return self._engine.intersects(geometry.constGet())
+
+    def contains_point(self, lon: float, lat: float) -> bool:
+        """Whether the point is inside or on the edge."""
+        if self.is_box:
+            west, south, east, north = self.bbox
+            return west <= lon <= east and south <= lat <= north
+        return self._engine.intersects(QgsPoint(lon, lat))
 
 
 class MapillaryAlgorithm(QgsProcessingAlgorithm):
@@ -247,11 +258,19 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
                                           QgsWkbTypes.parseType(spec.geometry), WGS84)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
-        kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
-        if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
-            raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
-        del sink  # closes a file output, so that its date-times can be made exact
-        exact_times.restore(dest, fields, kept)
+        if spec.geometry == "Point" and outputs.is_geopackage(dest):
+            del sink  # the file and its table exist now; the rows go in with one SQLite transaction
+            kept = [r for r in records if area.contains_point(r.lon, r.lat)]
+            try:
+                outputs.append_points(dest, spec, kept)
+            except GeoPackageError as exc:
+                raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
+        else:
+            kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
+            if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
+                raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
+            del sink  # closes a file output, so that its date-times can be made exact
+            exact_times.restore(dest, fields, kept)
         feedback.setProgress(100)
         feedback.pushInfo(tr("{} features written.").format(len(kept)))
         return {OUTPUT: dest}

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
     QgsProcessingException,
@@ -311,3 +312,54 @@ def test_images_from_the_real_tile_are_exact(env, tmp_path, fixtures_dir):
     assert max(reference) > 2**31
     times = ogr_times(result["OUTPUT"], "captured_at")
     assert times == {i: (r.captured_at or None) for i, r in reference.items()}
+
+
+# -- outputs: GeoPackages are written directly (core/gpkg.py), every other format through QGIS ------------------
+
+def expected_images(env):
+    return {i.id: (i.captured_at or None) for i in env.dataset.images if inside(i.lon, i.lat)}
+
+
+def test_geopackage_output_is_valid_and_indexed(env, tmp_path):
+    validate = pytest.importorskip("osgeo_utils.samples.validate_gpkg", reason="GDAL's validate_gpkg is not installed")
+    result, layer, _ = run("images", {"EXTENT": EXTENT}, tmp_path)
+    validate.check(result["OUTPUT"], extra_checks=True, warning_as_error=True)
+    # QGIS reads the count and extent GDAL keeps, and its spatial index answers a rectangle query.
+    expected = expected_images(env)
+    assert layer.featureCount() == len(expected) and layer.hasSpatialIndex()
+    box = layer.extent()
+    quarter = QgsRectangle(box.xMinimum(), box.yMinimum(), box.center().x(), box.center().y())
+    found = {f["id"] for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(quarter))}
+    assert found == {f["id"] for f in layer.getFeatures() if quarter.contains(f.geometry().asPoint())} != set()
+
+
+def test_named_table_added_to_an_existing_geopackage(env, tmp_path):
+    import processing
+
+    path = str(tmp_path / "project.gpkg")
+    processing.run("mapillary:mapfeatures", {"EXTENT": EXTENT, "OUTPUT": path})
+    destination = f"ogr:dbname='{path}' table=\"lisbon_images\" (geom)"
+    processing.run("mapillary:images", {"EXTENT": EXTENT, "OUTPUT": destination})
+    dataset = ogr.Open(path)
+    names = [dataset.GetLayer(i).GetName() for i in range(dataset.GetLayerCount())]
+    features = dataset.GetLayerByName("lisbon_images").GetFeatureCount()
+    dataset = None
+    assert len(names) == 2 and "lisbon_images" in names
+    assert features == len(expected_images(env))
+    layer = QgsVectorLayer(f"{path}|layername=lisbon_images", "images", "ogr")
+    assert ids(layer) == set(expected_images(env))
+
+
+@pytest.mark.parametrize("output", ["TEMPORARY_OUTPUT", "memory:", "images.fgb"])
+def test_other_outputs_go_through_qgis(env, tmp_path, output):
+    import processing
+
+    destination = str(tmp_path / output) if "." in output else output
+    result = processing.run("mapillary:images", {"EXTENT": EXTENT, "OUTPUT": destination})
+    layer = result["OUTPUT"]
+    if isinstance(layer, str):
+        layer = QgsVectorLayer(layer, "images", "ogr")
+    expected = expected_images(env)
+    assert ids(layer) == set(expected)
+    if output.endswith(".fgb"):  # a file: its date-times are made exact after QGIS wrote them
+        assert ogr_times(destination, "captured_at") == expected

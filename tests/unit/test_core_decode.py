@@ -1,4 +1,8 @@
-"""MVT decoding with GDAL into exact records: demo tiles over HTTP, and the real captures."""
+"""MVT decoding with GDAL into exact records: demo tiles over HTTP, and the real captures.
+
+Every test runs twice: with the Arrow column reader (GDAL >= 3.6) and with the
+per-feature reader that older GDAL uses and that blank tiles always take.
+"""
 
 import time
 
@@ -8,6 +12,7 @@ gdal = pytest.importorskip("osgeo.gdal")
 ogr = pytest.importorskip("osgeo.ogr")
 
 from mapillary_qgis.client import Client  # noqa: E402
+from mapillary_qgis.core import mvt_arrow  # noqa: E402
 from mapillary_qgis.core.mvt_decode import TileDecodeError, decode_tile  # noqa: E402
 from mapillary_qgis.core.records import ImageRecord, MapFeatureRecord, SequenceRecord  # noqa: E402
 from mapillary_qgis.core.tilemath import tile_bounds_lonlat, tile_for  # noqa: E402
@@ -23,6 +28,15 @@ REAL_TILE = "mly1_public_unknown-zxy_10231-images.mvt"
 BLANK_TILE = "mly1_public_14_3252_6258_blank-properties.mvt"
 ANYWHERE = (14, 3252, 6258)  # the 10,231-image capture's address is unknown: any z14 address will do
 QUANTUM = 1e-5  # degrees; one MVT grid step at z14 is about 0.6 m
+
+
+@pytest.fixture(autouse=True, params=["arrow", "per-feature"])
+def reader(request, monkeypatch):
+    """Which point reader decodes: the Arrow columns where this GDAL has them, else feature by feature."""
+    if request.param == "arrow" and not mvt_arrow.ENABLED:
+        pytest.skip("this GDAL has no Arrow stream (GDAL < 3.6) or numpy is missing")
+    monkeypatch.setattr(mvt_arrow, "ENABLED", request.param == "arrow")
+    return request.param
 
 
 @pytest.fixture
@@ -243,3 +257,4 @@ def test_works_when_the_bindings_raise_exceptions(real_tile):
             ogr.DontUseExceptions()
         if not was_gdal:
             gdal.DontUseExceptions()
+

@@ -1,0 +1,49 @@
+"""GeoPackage outputs written directly: exact values, one transaction (see `core/gpkg.py`).
+
+QGIS's file writer still creates the file and the table (fields, CRS, spatial
+index, every option of the destination); only the rows are inserted here,
+which is about twenty times faster than feature by feature and keeps the
+milliseconds and the UTC zone of date-times that QGIS 3.22 would drop.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Sequence
+
+from qgis.core import QgsProviderRegistry
+from qgis.PyQt.QtCore import QVariant
+
+from ..core import gpkg
+from ..qgis_glue.exact_layers import ExactSpec
+
+
+def _parts(destination: str) -> dict:
+    return QgsProviderRegistry.instance().decodeUri("ogr", destination)
+
+
+def is_geopackage(destination: str) -> bool:
+    """Whether a sink's destination is a table of a GeoPackage file."""
+    return (_parts(destination).get("path") or "").lower().endswith(".gpkg")
+
+
+def append_points(destination: str, spec: ExactSpec, records: Sequence) -> int:
+    """Insert point records of `spec` into the (closed) GeoPackage destination; raises `gpkg.GeoPackageError`."""
+    parts = _parts(destination)
+    path, table = parts.get("path") or "", parts.get("layerName")
+    if not table:
+        tables = gpkg.feature_tables(path)
+        if len(tables) != 1:
+            raise gpkg.GeoPackageError(f"{path}: expected one feature table, found {len(tables)}")
+        table = tables[0]
+    names = [name for name, _kind in spec.fields]  # the records' own attribute names
+    times = [i for i, (_name, kind) in enumerate(spec.fields) if kind == QVariant.Type.DateTime]
+    values = attrgetter(*names)
+
+    def row(record) -> tuple:
+        items = list(values(record))
+        for i in times:
+            items[i] = gpkg.iso_utc(items[i])
+        return (record.lon, record.lat, *items)
+
+    return gpkg.append_points(path, table, names, map(row, records))

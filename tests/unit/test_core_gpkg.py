@@ -1,0 +1,171 @@
+"""Bulk-appending points to a GeoPackage: read back by GDAL exactly, index working, GDAL's validator content."""
+
+import sqlite3
+
+import pytest
+
+gdal = pytest.importorskip("osgeo.gdal")
+ogr = pytest.importorskip("osgeo.ogr")
+osr = pytest.importorskip("osgeo.osr")
+
+from mapillary_qgis.core.gpkg import GeoPackageError, append_points, feature_tables, iso_utc  # noqa: E402
+
+NAMES = ("id", "captured_at", "compass_angle", "sequence_id", "is_pano")
+ROWS = [  # (lon, lat, id, captured_at, compass_angle, sequence_id, is_pano)
+    (-9.1393, 38.7223, 178993950747668, "2015-07-11T21:14:50.123Z", 359.5, "seq-a", True),
+    (-9.1400, 38.7230, 2**62 + 1, "1999-12-31T23:59:59.999Z", 0.0, "seq-a", False),
+    (-9.1500, 38.7300, 3, None, None, None, None),
+]
+
+
+def make_gpkg(path, with_index=True):
+    """A GeoPackage as QGIS's file writer leaves it: an empty point layer with fields and spatial index."""
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    layer = dataset.CreateLayer("images", srs, ogr.wkbPoint, [f"SPATIAL_INDEX={'YES' if with_index else 'NO'}"])
+    for name, kind in (("id", ogr.OFTInteger64), ("captured_at", ogr.OFTDateTime), ("compass_angle", ogr.OFTReal),
+                       ("sequence_id", ogr.OFTString), ("is_pano", ogr.OFTInteger)):
+        field = ogr.FieldDefn(name, kind)
+        if name == "is_pano":
+            field.SetSubType(ogr.OFSTBoolean)
+        layer.CreateField(field)
+    dataset = None
+    return str(path)
+
+
+def iso(feature, name):
+    """GDAL's reading of a date-time field as ISO text; only UTC (time zone flag 100) is accepted."""
+    if not feature.IsFieldSetAndNotNull(name):
+        return None
+    year, month, day, hour, minute, second, zone = feature.GetFieldAsDateTime(name)
+    assert zone == 100, "not read as UTC"
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:06.3f}Z"
+
+
+def read(path, spatial_filter=None):
+    dataset = gdal.OpenEx(path, gdal.OF_VECTOR)
+    layer = dataset.GetLayer(0)
+    if spatial_filter:
+        layer.SetSpatialFilterRect(*spatial_filter)
+    rows = []
+    for feature in layer:
+        point = feature.GetGeometryRef()
+        rows.append((point.GetX(), point.GetY(), feature.GetFieldAsInteger64("id"),
+                     iso(feature, "captured_at"),
+                     feature.GetField("compass_angle"), feature.GetField("sequence_id"),
+                     None if not feature.IsFieldSetAndNotNull("is_pano") else bool(feature.GetField("is_pano"))))
+    extent = layer.GetExtent()
+    count = layer.GetFeatureCount()
+    dataset = None
+    return rows, extent, count
+
+
+def test_rows_read_back_exactly(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    assert append_points(path, "images", NAMES, ROWS) == 3
+    rows, extent, count = read(path)
+    assert rows == ROWS
+    assert count == 3
+    assert extent == pytest.approx((-9.15, -9.1393, 38.7223, 38.73))
+
+
+def test_the_spatial_index_finds_the_points_and_later_writes_still_index(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    append_points(path, "images", NAMES, ROWS)
+    rows, _, _ = read(path, spatial_filter=(-9.141, 38.722, -9.139, 38.724))
+    assert [r[2] for r in rows] == [178993950747668, 2**62 + 1]
+    # The index triggers are back: a feature GDAL adds afterwards is indexed too.
+    dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+    layer = dataset.GetLayer(0)
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField("id", 4)
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (10 50)"))
+    layer.CreateFeature(feature)
+    dataset = None
+    assert [r[2] for r in read(path, spatial_filter=(9, 49, 11, 51))[0]] == [4]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM rtree_images_geom").fetchone() == (4,)
+
+
+def test_appending_twice_adds_and_grows_the_extent(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    append_points(path, "images", NAMES, ROWS[:1])
+    append_points(path, "images", NAMES, [(10.0, 50.0, 9, None, None, None, None)])
+    rows, extent, count = read(path)
+    assert [r[2] for r in rows] == [178993950747668, 9] and count == 2
+    assert extent == pytest.approx((-9.1393, 10.0, 38.7223, 50.0))
+
+
+def test_gdal_validator_accepts_the_file(tmp_path):
+    validate = pytest.importorskip("osgeo_utils.samples.validate_gpkg", reason="GDAL's validate_gpkg is not installed")
+    path = make_gpkg(tmp_path / "out.gpkg")
+    append_points(path, "images", NAMES, ROWS)
+    validate.check(path, extra_checks=True, warning_as_error=True)  # raises on any problem
+
+
+def test_without_a_spatial_index(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg", with_index=False)
+    assert append_points(path, "images", NAMES, ROWS) == 3
+    assert read(path)[0] == ROWS
+
+
+def test_no_rows(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    assert append_points(path, "images", NAMES, []) == 0
+    assert read(path)[2] == 0
+
+
+def test_a_failure_leaves_the_file_as_it_was(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    append_points(path, "images", NAMES, ROWS[:1])
+    bad = [ROWS[1], (0.0, 0.0, 5, None, None, None, None, "one value too many")]
+    with pytest.raises(GeoPackageError):
+        append_points(path, "images", NAMES, bad)
+    rows, _, count = read(path)
+    assert [r[2] for r in rows] == [178993950747668] and count == 1
+    with sqlite3.connect(path) as connection:  # the index triggers were put back by the rollback
+        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'")
+        assert len(triggers.fetchall()) >= 4
+
+
+@pytest.mark.parametrize("table, names", [("nope", NAMES), ("images", ("id", "no_such_column"))])
+def test_unknown_table_or_column(tmp_path, table, names):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    with pytest.raises(GeoPackageError, match="nope|no_such_column"):
+        append_points(path, table, names, [])
+
+
+def test_not_a_geopackage(tmp_path):
+    text = tmp_path / "notes.gpkg"
+    text.write_text("not sqlite")
+    for path in (text, tmp_path / "missing.gpkg"):
+        with pytest.raises(GeoPackageError, match="not a writable GeoPackage"):
+            append_points(str(path), "images", NAMES, ROWS)
+    assert not (tmp_path / "missing.gpkg").exists()
+
+
+def test_any_characters_in_the_path(tmp_path):
+    folder = tmp_path / "Lisboa 2015 #1 ?%20 ção"
+    folder.mkdir()
+    path = make_gpkg(folder / "out.gpkg")
+    assert append_points(path, "images", NAMES, ROWS) == 3
+    assert read(path)[0] == ROWS
+
+
+def test_feature_tables(tmp_path):
+    assert feature_tables(make_gpkg(tmp_path / "out.gpkg")) == ["images"]
+
+
+@pytest.mark.parametrize("ms, text", [
+    (1436649290123, "2015-07-11T21:14:50.123Z"),
+    (1436649290000, "2015-07-11T21:14:50.000Z"),
+    (1, "1970-01-01T00:00:00.001Z"),
+    (0, None),  # Mapillary's "no capture time"
+    (None, None),
+    (-1, None),
+    (253402300799999, "9999-12-31T23:59:59.999Z"),
+    (253402300800000, None),
+])
+def test_iso_utc(ms, text):
+    assert iso_utc(ms) == text
