@@ -50,6 +50,7 @@ START_DATE, END_DATE, PANORAMAS_PARAM, CREATOR, ORGANIZATION_ID = (
     "START_DATE", "END_DATE", "PANORAMAS", "CREATOR", "ORGANIZATION_ID",
 )
 MAX_TILES = 400  # z14 tiles per run: about 40 × 40 km at mid latitudes
+FETCH_WORKERS = 16
 LOAD_SHARE = 90  # percent of the progress bar for loading tiles; the rest is writing
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 ICON_PATH = str(resource("icons", "mapillary.svg"))
@@ -228,7 +229,8 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
     def load(self, tileset: str, layer: str, area: Area, feedback) -> list:
         """The records of one tile layer over the area, via the tile cache; failed tiles reported, not fatal."""
         total = tile_count(*area.bbox, z=MAX_ZOOM)
-        source = TileSource(self.client, TileCache(tile_cache_dir()))
+        # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
+        source = TileSource(self.client, TileCache(tile_cache_dir()), max_workers=FETCH_WORKERS)
         try:
             result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
                                       progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count))
