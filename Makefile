@@ -15,7 +15,7 @@ PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
 help:
 	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
 	@echo "make test     every test (installs what it needs first)"
-	@echo "make lint     ruff, including the pure-core and Qt6 import rules"
+	@echo "make lint     ruff (pure-core and Qt import rules) and scripts/check_qt6.py (Qt5-only code)"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
 	@echo "make bench    mapillary:images vs mapillary-python-sdk 1.0.16 and GDAL on the fake (a benchmark, not a test)"
 
@@ -54,6 +54,7 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(PY) scripts/check_qt6.py
 
 clean:
 	rm -rf build dist .qgis-settings .pytest_cache .ruff_cache
