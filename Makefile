@@ -9,14 +9,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
+# one mapillary_qgis/i18n/mapillary_qgis_<lang>.ts each
+LANGUAGES := de
 
-.PHONY: help setup system test test-unit test-qgis run package lint bench clean
+.PHONY: help setup system test test-unit test-qgis run package translations lint bench clean
 
 help:
 	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
 	@echo "make test     every test (installs what it needs first)"
-	@echo "make lint     ruff, including the pure-core and Qt6 import rules"
+	@echo "make lint     ruff (pure-core and Qt import rules) and scripts/check_qt6.py (Qt5-only code)"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
+	@echo "make translations  update the .ts files ($(LANGUAGES)) from the code and compile them to .qm"
 	@echo "make bench    mapillary:images vs mapillary-python-sdk 1.0.16 and GDAL on the fake (a benchmark, not a test)"
 
 system:
@@ -43,8 +46,12 @@ test-unit: setup
 test-qgis: setup
 	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis
 
-package:
+package: system
 	$(SYSTEM_PYTHON) scripts/package.py build
+
+translations: system
+	$(SYSTEM_PYTHON) scripts/translations.py update $(LANGUAGES)
+	$(SYSTEM_PYTHON) scripts/translations.py release mapillary_qgis/i18n
 
 run: setup package
 	$(PY) scripts/run.py
@@ -54,6 +61,7 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(PY) scripts/check_qt6.py
 
 clean:
 	rm -rf build dist .qgis-settings .pytest_cache .ruff_cache

@@ -28,6 +28,11 @@ def resources_dir() -> Path:
     return _first_existing("resources")
 
 
+def i18n_dir() -> Path:
+    """The plugin's translations: `.ts` sources in the repository, compiled `.qm` once packaged."""
+    return PACKAGE_DIR / "i18n"
+
+
 def resource(*parts: str) -> Path:
     """A file under `resources/`, e.g. `resource("icons", "mapillary.svg")`."""
     return resources_dir().joinpath(*parts)

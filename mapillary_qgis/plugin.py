@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from qgis.core import (
     Qgis,
@@ -32,7 +33,7 @@ from .gui.identify_tool import IdentifyTool, tolerance_m
 from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
-from .paths import resource
+from .paths import i18n_dir, resource
 from .processing.common import tile_cache_dir
 from .processing.provider import MapillaryProvider
 from .qgis_glue import log
@@ -45,6 +46,7 @@ from .qgis_glue.network import qgis_proxy_resolver
 from .qgis_glue.notices import Notices
 from .qgis_glue.signals import disconnect
 from .qgis_glue.token_store import TokenStore
+from .qgis_glue.translation import install_translator, remove_translator
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,8 +66,10 @@ FEATURE_KEYS = {
 class MapillaryPlugin:
     """Created by `classFactory`; owns every action, dock and hook it adds."""
 
-    def __init__(self, iface):
+    def __init__(self, iface, translations: Path | None = None):
         self.iface = iface
+        # Before any text is made; `translations` is the folder of the .qm files (tests give their own).
+        self.translator = install_translator(translations or i18n_dir())
         self.toolbar = None
         self.action = None
         self.dock: MapillaryDock | None = None
@@ -370,3 +374,5 @@ class MapillaryPlugin:
         Client.set_retry_listener(None)
         Client.set_token(None)
         log.uninstall()
+        remove_translator(self.translator)
+        self.translator = None

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the plugin's tests and `make run` need from Debian's packages:
-# QGIS (desktop, Python bindings, providers), GDAL's Python bindings, Xvfb.
+# QGIS (desktop, Python bindings, providers), GDAL's Python bindings, Xvfb, and
+# Qt's lrelease (qttools5-dev-tools) that compiles the translations.
 # Idempotent: does nothing, quickly, when everything is there.
 set -euo pipefail
 
-PACKAGES=(qgis python3-qgis qgis-providers python3-gdal python3-requests python3-venv xvfb xauth)
+PACKAGES=(qgis python3-qgis qgis-providers python3-gdal python3-requests python3-venv xvfb xauth qttools5-dev-tools)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

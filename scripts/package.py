@@ -1,7 +1,9 @@
 """Stage the plugin folder and zip it: `build/mapillary_qgis/` -> `dist/mapillary_qgis-<version>.zip`.
 
-The zip has one top folder, `mapillary_qgis/`, holding the code, `metadata.txt`
-and `resources/`: what QGIS's "Install from ZIP" expects. No tests, no caches.
+The zip has one top folder, `mapillary_qgis/`, holding the code, `metadata.txt`,
+`LICENSE`, `CHANGELOG.md` and `resources/`: what QGIS's "Install from ZIP" expects.
+Translations ship compiled only: each `i18n/*.ts` becomes `i18n/*.qm` (lrelease).
+No tests, no caches, no `.ts` sources.
 """
 
 import configparser
@@ -10,9 +12,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+from translations import release, ts_files  # scripts/translations.py
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = "mapillary_qgis"
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*")
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*", "*.ts", "*.qm")
 
 
 def version() -> str:
@@ -26,9 +30,11 @@ def stage(build: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REPO / PACKAGE, target, ignore=IGNORE)
     shutil.copytree(REPO / "resources", target / "resources", ignore=IGNORE)
-    for name in ("metadata.txt", "LICENSE", "README.md"):
+    for name in ("metadata.txt", "LICENSE", "README.md", "CHANGELOG.md"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, target / name)
+    if ts_files():
+        release(target / "i18n")
     return target
 
 

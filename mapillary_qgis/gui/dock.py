@@ -23,15 +23,13 @@ from ..qgis_glue.token_store import TokenStore, TokenStoreError
 
 OBJECT_NAME = "MapillaryDock"
 
-# Status line: (text, colour). Colours stay readable on light and dark themes.
-STATUS = {
-    TokenState.NONE: ("No token. Paste your Mapillary access token and press Save.", None),
-    TokenState.SAVED: ("Token saved. Press Test to check it with Mapillary.", None),
-    TokenState.VALID: ("Token valid.", "#1a9e4b"),
-    TokenState.INVALID: ("Token invalid or expired.", "#d0312d"),
-    TokenState.RATE_LIMITED: ("Mapillary's request limit is reached; try again later.", "#d98c00"),
-    TokenState.NETWORK_ERROR: ("Mapillary could not be reached.", "#d98c00"),
-    TokenState.LOCKED: ("Token locked: the QGIS authentication database is locked.", "#d98c00"),
+# The status line's colour. Colours stay readable on light and dark themes.
+STATUS_COLOURS = {
+    TokenState.VALID: "#1a9e4b",
+    TokenState.INVALID: "#d0312d",
+    TokenState.RATE_LIMITED: "#d98c00",
+    TokenState.NETWORK_ERROR: "#d98c00",
+    TokenState.LOCKED: "#d98c00",
 }
 
 
@@ -115,8 +113,19 @@ class MapillaryDock(QgsDockWidget):
 
     # -- state ------------------------------------------------------------------
 
+    def _status_text(self, state: TokenState) -> str:
+        return {
+            TokenState.NONE: self.tr("No token. Paste your Mapillary access token and press Save."),
+            TokenState.SAVED: self.tr("Token saved. Press Test to check it with Mapillary."),
+            TokenState.VALID: self.tr("Token valid."),
+            TokenState.INVALID: self.tr("Token invalid or expired."),
+            TokenState.RATE_LIMITED: self.tr("Mapillary's request limit is reached; try again later."),
+            TokenState.NETWORK_ERROR: self.tr("Mapillary could not be reached."),
+            TokenState.LOCKED: self.tr("Token locked: the QGIS authentication database is locked."),
+        }[state]
+
     def _show_state(self, state: TokenState, detail: str = "") -> None:
-        text, colour = STATUS[state]
+        text, colour = self._status_text(state), STATUS_COLOURS.get(state)
         if state == TokenState.SAVED and self._store.from_environment:
             text = self.tr("Using the token from the MAPILLARY_ACCESS_TOKEN environment variable.")
         self.status_label.setText(text)

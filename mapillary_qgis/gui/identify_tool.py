@@ -26,7 +26,7 @@ class IdentifyTool(QgsMapTool):
             return
         canvas = self.canvas()
         crs = canvas.mapSettings().destinationCrs()
-        point = self.toMapCoordinates(event.pos())
+        point = event.originalMapPoint()  # where the click was, unsnapped; Qt5 and Qt6 alike
         try:
             lon, lat = to_lonlat(point, crs)
             lon, lat, tolerance = lon, lat, tolerance_m(canvas, point, crs)

@@ -36,26 +36,6 @@ from ..core.identify import capture_times, offset_m, viewer_url
 from ..core.labels import camera_label, feature_label
 from ..qgis_glue.image_controller import ImageController
 
-ERROR_HINTS = {
-    "token": "Set a valid token in the Account tab.",
-    "rate_limited": "Wait a minute, then click again.",
-    "offline": "Check your internet connection or proxy settings.",
-    "not_found": "The image may have been deleted or made private.",
-}
-
-FIELDS = (
-    ("captured_utc", "Captured (UTC)"),
-    ("captured_local", "Captured (local)"),
-    ("creator", "Creator"),
-    ("camera", "Camera"),
-    ("camera_type", "Camera type"),
-    ("compass", "Compass angle"),
-    ("position", "Position"),
-    ("computed", "Computed position"),
-    ("sequence", "Sequence"),
-    ("organization", "Organization"),
-)
-
 
 class ImagePanel(QWidget):
     """Shows what `controller` finds; `on_set_token` opens the Account tab; `on_zoom(details)` zooms the map."""
@@ -92,12 +72,12 @@ class ImagePanel(QWidget):
 
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, label in FIELDS:
+        for key, label in self._fields():
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             self.values[key] = value
-            form.addRow(self.tr(label), value)
+            form.addRow(label, value)
 
         self.prev_button = self._button(self.tr("◀ Previous"), lambda: controller.step(-1), "MapillaryPrevious")
         self.next_button = self._button(self.tr("Next ▶"), lambda: controller.step(1), "MapillaryNext")
@@ -141,6 +121,32 @@ class ImagePanel(QWidget):
         self._enable(False)
         self._outlines: dict[str, tuple] = {}  # image id -> detection rings to draw on its picture
 
+    # Texts are translated where they are used (each tr() gets a literal, so lupdate finds it).
+
+    def _fields(self) -> tuple[tuple[str, str], ...]:
+        """(key of `values`, label) of each detail shown."""
+        return (
+            ("captured_utc", self.tr("Captured (UTC)")),
+            ("captured_local", self.tr("Captured (local)")),
+            ("creator", self.tr("Creator")),
+            ("camera", self.tr("Camera")),
+            ("camera_type", self.tr("Camera type")),
+            ("compass", self.tr("Compass angle")),
+            ("position", self.tr("Position")),
+            ("computed", self.tr("Computed position")),
+            ("sequence", self.tr("Sequence")),
+            ("organization", self.tr("Organization")),
+        )
+
+    def _error_hint(self, kind: str) -> str:
+        """What the user can do about an error of `kind` ("" when nothing)."""
+        return {
+            "token": self.tr("Set a valid token in the Account tab."),
+            "rate_limited": self.tr("Wait a minute, then click again."),
+            "offline": self.tr("Check your internet connection or proxy settings."),
+            "not_found": self.tr("The image may have been deleted or made private."),
+        }.get(kind, "")
+
     def _feature_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Map feature"))
         box.setObjectName("MapillaryFeatureBox")
@@ -183,8 +189,8 @@ class ImagePanel(QWidget):
         self.set_token_button.hide()
 
     def show_error(self, kind: str, message: str) -> None:
-        hint = ERROR_HINTS.get(kind, "")
-        self.error_label.setText(f"{message} {self.tr(hint)}".strip() if hint else message)
+        hint = self._error_hint(kind)
+        self.error_label.setText(f"{message} {hint}" if hint else message)
         self.error_label.setProperty("kind", kind)
         self.set_token_button.setVisible(kind == "token")
 

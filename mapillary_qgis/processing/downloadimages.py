@@ -29,6 +29,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFolderDestination,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.exif import with_gps_exif
 from ..core.graph import images_details
@@ -46,9 +47,9 @@ POLL_S = 0.2  # how often a wait looks at the cancel button
 EXAMPLES = 5  # failed ids named in the report
 DEFAULT_SIZE = 1  # 1024
 
-NOT_FOUND = "Mapillary has no such image, or it is not public."
-NO_PICTURE = "Mapillary has no picture of this image in this size."
-NO_ID = "The feature has no valid image id."
+NOT_FOUND = QT_TRANSLATE_NOOP("MapillaryProcessing", "Mapillary has no such image, or it is not public.")
+NO_PICTURE = QT_TRANSLATE_NOOP("MapillaryProcessing", "Mapillary has no picture of this image in this size.")
+NO_ID = QT_TRANSLATE_NOOP("MapillaryProcessing", "The feature has no valid image id.")
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,15 @@ class _Tally:
 
 class DownloadImagesAlgorithm(MapillaryAlgorithm):
     NAME = "downloadimages"
-    DISPLAY_NAME = "Download images"
-    HELP = ("Saves the pictures of a layer of Mapillary images (for example the output of Images) into a folder, "
-            "as <id>_<size>.jpg, in 256, 1024 or 2048 pixels wide or as the original. Files already in the "
-            "folder are kept and not downloaded again, so a cancelled or failed run can simply be run again. "
-            "Optionally writes the image's position (the feature's point, in WGS 84) and its heading (the "
-            "compass_angle field) into the EXIF GPS tags. Images that fail are counted and reported once; "
-            "the others are saved. Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("MapillaryProcessing", "Download images")
+    HELP = QT_TRANSLATE_NOOP(
+        "MapillaryProcessing",
+        "Saves the pictures of a layer of Mapillary images (for example the output of Images) into a folder, "
+        "as <id>_<size>.jpg, in 256, 1024 or 2048 pixels wide or as the original. Files already in the "
+        "folder are kept and not downloaded again, so a cancelled or failed run can simply be run again. "
+        "Optionally writes the image's position (the feature's point, in WGS 84) and its heading (the "
+        "compass_angle field) into the EXIF GPS tags. Images that fail are counted and reported once; "
+        "the others are saved. Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterFeatureSource(

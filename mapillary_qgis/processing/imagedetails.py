@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from ..core.graph import images_details, position
 from ..errors import MapillaryError
@@ -42,7 +42,7 @@ DETAILS = (
 
 class ImageDetailsAlgorithm(MapillaryAlgorithm):
     NAME = "imagedetails"
-    DISPLAY_NAME = "Add image details"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("MapillaryProcessing", "Add image details")
     HELP = ("Adds Mapillary Graph API details (camera make, model and type, creator username, quality score, "
             "width, height, computed angle and position) to a layer of Mapillary images, by their id field, "
             f"{BATCH} images per request. Images Mapillary does not know keep empty values.")

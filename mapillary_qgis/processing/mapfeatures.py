@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import QgsProcessing, QgsProcessingParameterEnum, QgsProcessingParameterString
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.filters import Filters, feature_matcher
 from ..qgis_glue.exact_layers import EXACT
@@ -14,10 +15,12 @@ KINDS = ("map_features", "traffic_signs")  # keys of EXACT, in the order of the 
 
 class MapFeaturesAlgorithm(MapillaryAlgorithm):
     NAME = "mapfeatures"
-    DISPLAY_NAME = "Map features and traffic signs"
-    HELP = ("Mapillary map features (objects) or traffic signs in an extent or inside polygons, as points in "
-            "EPSG:4326 with exact ids and first/last seen times in UTC. Classes: comma-separated values "
-            "(object--bench) or groups by prefix (regulatory--).")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("MapillaryProcessing", "Map features and traffic signs")
+    HELP = QT_TRANSLATE_NOOP(
+        "MapillaryProcessing",
+        "Mapillary map features (objects) or traffic signs in an extent or inside polygons, as points in "
+        "EPSG:4326 with exact ids and first/last seen times in UTC. Classes: comma-separated values "
+        "(object--bench) or groups by prefix (regulatory--).")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()

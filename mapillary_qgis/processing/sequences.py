@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import QgsProcessing
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.filters import image_matcher
 from ..qgis_glue.exact_layers import EXACT
@@ -11,10 +12,12 @@ from .common import MapillaryAlgorithm, tr
 
 class SequencesAlgorithm(MapillaryAlgorithm):
     NAME = "sequences"
-    DISPLAY_NAME = "Sequences"
-    HELP = ("Mapillary sequences crossing an extent or polygons, one line per sequence (as far as the z14 tiles "
-            "around the area reach), in EPSG:4326. The filters apply to each sequence's first image; dates are "
-            "calendar days in local time, both inclusive (2015-07-11).")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("MapillaryProcessing", "Sequences")
+    HELP = QT_TRANSLATE_NOOP(
+        "MapillaryProcessing",
+        "Mapillary sequences crossing an extent or polygons, one line per sequence (as far as the z14 tiles "
+        "around the area reach), in EPSG:4326. The filters apply to each sequence's first image; dates are "
+        "calendar days in local time, both inclusive (2015-07-11).")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()

@@ -3,7 +3,9 @@
     python -m tests.qgis.child_qgis <settings_dir> <scenario> [master_password]
 
 With MAPILLARY_TEST_PLUGINS_DIR set, the plugin is imported from that
-folder (an unpacked release zip) instead of the repository.
+folder (an unpacked release zip) instead of the repository; with
+MAPILLARY_TEST_LOCALE set, QGIS's interface language is that one while the
+plugin runs.
 
 It installs a QgsCredentials that records every request QGIS makes for the
 master password (and answers with the given one, or refuses), runs the
@@ -67,11 +69,15 @@ def main():
 
     result = {}
     if scenario == "plugin":
+        from qgis.core import QgsSettings
         from qgis.gui import QgsMapCanvas
 
         import mapillary_qgis
         from tests.qgis.iface import RecordingIface
 
+        locale = os.environ.get("MAPILLARY_TEST_LOCALE")
+        if locale:  # the profile is shared with the tests: removed again below
+            QgsSettings().setValue("locale/userLocale", locale)
         iface = RecordingIface(QgsMapCanvas())
         plugin = mapillary_qgis.classFactory(iface)
         plugin.initGui()
@@ -83,6 +89,7 @@ def main():
         result["icon_path"] = str(resource("icons", "mapillary.svg"))
         result["icon_renders"] = not plugin.action.icon().pixmap(32, 32).isNull()
         result["web_menu"] = iface.web_menu_titles()
+        result["identify_text"] = plugin.identify_action.text()
     else:
         store = TokenStore()
         store.load()
@@ -99,6 +106,9 @@ def main():
     print("RESULT " + json.dumps(result), flush=True)
     if scenario == "plugin":
         plugin.unload()
+        result["identify_text_after_unload"] = QCoreApplication.translate("MapillaryPlugin", "Mapillary identify")
+        print("RESULT " + json.dumps(result), flush=True)  # the last RESULT line counts
+        QgsSettings().remove("locale/userLocale")
         iface.mainWindow().deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.exitQgis()

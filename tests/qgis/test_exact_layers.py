@@ -88,7 +88,7 @@ def test_demo_block_each_image_once_with_exact_values(fake_env, source):
     replace_features(sequences, result.records["sequence"])
     seq_ids = [f["id"] for f in sequences.getFeatures()]
     assert len(seq_ids) == len(set(seq_ids)) > 0
-    assert all(QgsWkbTypes.geometryType(f.geometry().wkbType()) == QgsWkbTypes.LineGeometry
+    assert all(QgsWkbTypes.geometryType(f.geometry().wkbType()) == QgsWkbTypes.GeometryType.LineGeometry
                for f in sequences.getFeatures())
 
 
