@@ -569,123 +569,129 @@
     <context>
         <name>MapillaryProcessing</name>
         <message>
-            <location filename="../processing/common.py" line="110" />
+            <location filename="../processing/common.py" line="63" />
+            <source>No Mapillary access token. Set the environment variable MAPILLARY_ACCESS_TOKEN, or save your token in the Mapillary panel (Account tab) with the QGIS authentication database unlocked.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../processing/common.py" line="124" />
             <source>The input has no field {!r} of image ids.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="139" />
+            <location filename="../processing/common.py" line="153" />
             <source>Extent</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="141" />
+            <location filename="../processing/common.py" line="155" />
             <source>Area (polygons; only features inside them)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="145" />
+            <location filename="../processing/common.py" line="159" />
             <source>Captured from (date, e.g. 2015-07-11, local time, inclusive)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="146" />
+            <location filename="../processing/common.py" line="160" />
             <source>Captured until (date, e.g. 2015-07-31, local time, inclusive)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="149" />
+            <location filename="../processing/common.py" line="163" />
             <source>Panoramas</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="149" />
+            <location filename="../processing/common.py" line="163" />
             <source>All images</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="149" />
+            <location filename="../processing/common.py" line="163" />
             <source>Panoramas only</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="149" />
+            <location filename="../processing/common.py" line="163" />
             <source>No panoramas</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="152" />
+            <location filename="../processing/common.py" line="166" />
             <source>Creators (usernames or ids, comma separated)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="154" />
+            <location filename="../processing/common.py" line="168" />
             <source>Organization ids (comma separated)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="173" />
+            <location filename="../processing/common.py" line="187" />
             <source>Give an extent or an area (a polygon layer).</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="175" />
+            <location filename="../processing/common.py" line="189" />
             <source>The area is empty: no polygon, or none inside the extent.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="183" />
+            <location filename="../processing/common.py" line="197" />
             <source>The start date {} is after the end date {}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="186" />
+            <location filename="../processing/common.py" line="200" />
             <source>Organization ids are numbers, separated by commas.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="200" />
+            <location filename="../processing/common.py" line="214" />
             <source>{}: {!r} is not a date such as 2015-07-11.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="209" />
+            <location filename="../processing/common.py" line="223" />
             <source>The creators could not be looked up: {}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="211" />
+            <location filename="../processing/common.py" line="225" />
             <source>No Mapillary user is called {}: that name filters nothing.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="234" />
+            <location filename="../processing/common.py" line="249" />
             <source>No Mapillary tile could be loaded: {}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="235" />
+            <location filename="../processing/common.py" line="250" />
             <source>{} of {} tiles could not be loaded; the output holds the other {}. First error: {}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="238" />
+            <location filename="../processing/common.py" line="253" />
             <source>Cancelled: the output holds the {} of {} tiles loaded before.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="240" />
+            <location filename="../processing/common.py" line="255" />
             <source>{} tiles loaded ({} from the cache).</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="252" />
+            <location filename="../processing/common.py" line="271" />
+            <location filename="../processing/common.py" line="275" />
             <location filename="../processing/imagedetails.py" line="90" />
             <source>The features could not be written: {}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/common.py" line="256" />
+            <location filename="../processing/common.py" line="279" />
             <source>{} features written.</source>
             <translation type="unfinished" />
         </message>
@@ -737,7 +743,7 @@
         <message>
             <location filename="../processing/downloadimages.py" line="120" />
             <location filename="../processing/imagedetails.py" line="51" />
-            <location filename="../processing/images.py" line="27" />
+            <location filename="../processing/images.py" line="30" />
             <source>Mapillary images</source>
             <translation type="unfinished" />
         </message>
@@ -838,7 +844,17 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../processing/images.py" line="26" />
+            <location filename="../processing/images.py" line="18" />
+            <source>Images</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../processing/images.py" line="19" />
+            <source>Mapillary images in an extent or inside polygons, as points in EPSG:4326: exact 64-bit ids, capture times in UTC. Dates are calendar days in local time, both inclusive (2015-07-11). Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../processing/images.py" line="29" />
             <source>Computed positions and angles (structure from motion)</source>
             <translation type="unfinished" />
         </message>

@@ -28,7 +28,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..client import Client
@@ -60,8 +60,10 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MapillaryProcessing", text)
 
 
-NO_TOKEN = ("No Mapillary access token. Set the environment variable MAPILLARY_ACCESS_TOKEN, "
-            "or save your token in the Mapillary panel (Account tab) with the QGIS authentication database unlocked.")
+NO_TOKEN = QT_TRANSLATE_NOOP(
+    "MapillaryProcessing",
+    "No Mapillary access token. Set the environment variable MAPILLARY_ACCESS_TOKEN, "
+    "or save your token in the Mapillary panel (Account tab) with the QGIS authentication database unlocked.")
 
 
 def tile_cache_dir() -> Path:

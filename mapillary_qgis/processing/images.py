@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import QgsProcessing, QgsProcessingParameterBoolean
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.filters import image_matcher
 from ..core.tilesets import MLY1_COMPUTED_PUBLIC
@@ -14,10 +15,12 @@ COMPUTED = "COMPUTED"
 
 class ImagesAlgorithm(MapillaryAlgorithm):
     NAME = "images"
-    DISPLAY_NAME = "Images"
-    HELP = ("Mapillary images in an extent or inside polygons, as points in EPSG:4326: exact 64-bit ids, "
-            "capture times in UTC. Dates are calendar days in local time, both inclusive (2015-07-11). "
-            "Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("MapillaryProcessing", "Images")
+    HELP = QT_TRANSLATE_NOOP(
+        "MapillaryProcessing",
+        "Mapillary images in an extent or inside polygons, as points in EPSG:4326: exact 64-bit ids, "
+        "capture times in UTC. Dates are calendar days in local time, both inclusive (2015-07-11). "
+        "Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()
