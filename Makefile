@@ -10,11 +10,12 @@ STAMP := $(VENV)/.installed
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: help setup system test test-unit test-qgis run package lint bench clean
+.PHONY: help setup system test test-unit test-qgis test-matrix run package lint bench clean
 
 help:
 	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
 	@echo "make test     every test (installs what it needs first)"
+	@echo "make test-matrix [VERSIONS=\"host trixie sid\"]  make test on QGIS 3.22 (host), 3.40 and 3.44 (Debian chroots; root)"
 	@echo "make lint     ruff, including the pure-core and Qt6 import rules"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
 	@echo "make bench    mapillary:images vs mapillary-python-sdk 1.0.16 and GDAL on the fake (a benchmark, not a test)"
@@ -36,6 +37,10 @@ test: setup
 	$(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
 	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis || status=$$?; \
 	exit $$status
+
+# make test on the host and in Debian chroots (cached in $$MAPILLARY_QGIS_CHROOTS); see scripts/test_matrix.py
+test-matrix:
+	$(SYSTEM_PYTHON) scripts/test_matrix.py $(VERSIONS)
 
 test-unit: setup
 	$(PY) -m pytest -p no:qgis tests/unit
