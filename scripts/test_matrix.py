@@ -80,14 +80,31 @@ def run_logged(command, log, echo=False):
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(str(part) for part in command)}\n")
         out.flush()
+        # In a session of its own, so that on Ctrl-C or SIGTERM the whole group (apt's dpkg,
+        # pytest's QGIS children) is stopped before the mounts are undone.
         process = subprocess.Popen([str(part) for part in command], stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, errors="replace")
-        for line in process.stdout:
-            out.write(line)
-            if echo:
-                sys.stdout.write(line)
-                sys.stdout.flush()
-        return process.wait()
+                                   stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
+        try:
+            for line in process.stdout:
+                out.write(line)
+                if echo:
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+            return process.wait()
+        finally:
+            stop_group(process)
+
+
+def stop_group(process: subprocess.Popen):
+    """SIGTERM to a child's process group, SIGKILL after 10 s; nothing when it has finished."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def mounts_under(path: Path):
@@ -297,7 +314,7 @@ def shell(suite: str, command: str) -> int:
 QGIS_VERSION = "import platform; from qgis.core import Qgis; print(Qgis.QGIS_VERSION, platform.python_version())"
 
 
-def test_version(name: str, rebuild: bool) -> tuple[bool, str]:
+def run_version(name: str, rebuild: bool) -> tuple[bool, str]:
     """Run the suite on one version; returns (passed, its summary line)."""
     log = LOGS / f"{name}.log"
     log.write_text("", encoding="utf-8")
@@ -355,9 +372,12 @@ def main():
         ensure_debootstrap()
     LOGS.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in versions:
-        results.append(test_version(name, args.rebuild))
-        print(f"== {results[-1][1]}", flush=True)
+    try:
+        for name in versions:
+            results.append(run_version(name, args.rebuild))
+            print(f"== {results[-1][1]}", flush=True)
+    except KeyboardInterrupt:
+        sys.exit("interrupted (mounts undone; an unfinished chroot is removed, never reused)")
     print("\nVersion matrix:")
     for _, line in results:
         print(line)
