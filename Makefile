@@ -12,11 +12,12 @@ PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
 # one mapillary_qgis/i18n/mapillary_qgis_<lang>.ts each
 LANGUAGES := de
 
-.PHONY: help setup system test test-unit test-qgis run package translations lint bench clean
+.PHONY: help setup system test test-unit test-qgis test-matrix run package translations lint bench clean
 
 help:
 	@echo "make run      QGIS with the plugin (a local fake Mapillary unless MAPILLARY_ACCESS_TOKEN is set)"
 	@echo "make test     every test (installs what it needs first)"
+	@echo "make test-matrix [VERSIONS=\"host trixie sid\"]  make test on QGIS 3.22 (host), 3.40 and 3.44 (Debian chroots; root)"
 	@echo "make lint     ruff (pure-core and Qt import rules) and scripts/check_qt6.py (Qt5-only code)"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
 	@echo "make translations  update the .ts files ($(LANGUAGES)) from the code and compile them to .qm"
@@ -39,6 +40,10 @@ test: setup
 	$(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
 	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis || status=$$?; \
 	exit $$status
+
+# make test on the host and in Debian chroots (cached in $$MAPILLARY_QGIS_CHROOTS); see scripts/test_matrix.py
+test-matrix:
+	$(SYSTEM_PYTHON) scripts/test_matrix.py $(VERSIONS)
 
 test-unit: setup
 	$(PY) -m pytest -p no:qgis tests/unit

@@ -4,7 +4,9 @@ QGIS's own vector-tile reader truncates 64-bit ids; GDAL reads them as
 Integer64. Each call opens its own `/vsimem/` file, so decoding is
 thread-safe. GDAL's messages go to an error handler of the calling thread
 only (any failure message rejects the tile, whether or not the bindings
-raise exceptions, a process-wide setting left as it is).
+raise exceptions, a process-wide setting left as it is; GDAL 3.7 and later
+swallow the failure messages of calls that still return something when
+exceptions are on, so they are turned off for the decoding thread).
 
 Tiles carry a buffer, so features near an edge repeat in neighbouring tiles.
 Points are kept only by the tile that owns them (west and north edges
@@ -14,6 +16,7 @@ tile's exact rectangle, so parts from adjacent tiles meet without overlapping.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Callable, Iterable, Optional
 
@@ -60,7 +63,8 @@ def decode_tile(data: bytes, z: int, x: int, y: int, layers: Optional[Iterable[s
     try:
         gdal.FileFromMemBuffer(path, bytes(data))
         try:
-            records = _read(path, z, x, y, wanted)
+            with _exceptions_off_in_this_thread():
+                records = _read(path, z, x, y, wanted)
         except RuntimeError:  # the bindings raise instead of returning None when exceptions are on
             records = None
         if records is None or failures:
@@ -69,6 +73,16 @@ def decode_tile(data: bytes, z: int, x: int, y: int, layers: Optional[Iterable[s
     finally:
         gdal.Unlink(path)
         gdal.PopErrorHandler()
+
+
+def _exceptions_off_in_this_thread():
+    """GDAL >= 3.7: a damaged layer would read as empty, its error dropped, with exceptions on."""
+    if not hasattr(gdal, "ExceptionMgr"):  # GDAL 3.6 (Debian 12): the error handler sees every message
+        return contextlib.nullcontext()
+    stack = contextlib.ExitStack()
+    stack.enter_context(gdal.ExceptionMgr(useExceptions=False))  # thread-local, restored on exit
+    stack.enter_context(ogr.ExceptionMgr(useExceptions=False))
+    return stack
 
 
 def _read(path: str, z: int, x: int, y: int, wanted: set) -> Optional[dict]:

@@ -14,15 +14,15 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core.graph import images_details, position
 from ..errors import MapillaryError
+from ..qgis_glue.compat import DOUBLE, INT, TEXT
 from .common import OUTPUT, MapillaryAlgorithm, tr
 
 INPUT, ID_FIELD = "INPUT", "ID_FIELD"
 BATCH = 50  # ids per `GET /images?image_ids=`
-TEXT, INT, DOUBLE = QVariant.Type.String, QVariant.Type.Int, QVariant.Type.Double
 GRAPH_FIELDS = ("make", "model", "camera_type", "creator", "quality_score", "width", "height",
                 "computed_compass_angle", "computed_geometry")
 # (output field, type, value from the Graph JSON)

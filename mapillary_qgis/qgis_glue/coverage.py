@@ -3,8 +3,8 @@
 They get their tiles from the plugin's loopback tile server
 (`core/tile_server.py`, which says why), so their sources hold no token.
 Their attributes are not to be trusted for ids and dates on QGIS 3.22 and
-3.40, whose decoder truncates 64-bit integers: the exact layers and identify
-never read them.
+3.40, whose decoder truncates 64-bit integers (`compat.VECTOR_TILE_KEEPS_INT64`):
+the exact layers and identify never read them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qgis.core import QgsDataSourceUri, QgsProject, QgsVectorTileLayer
 
 from ..core.tile_server import LocalTileServer
-from . import styles
+from . import compat, styles
 
 ATTRIBUTION = "© Mapillary, CC BY-SA"
 GROUP_NAME = "Mapillary"
@@ -64,8 +64,7 @@ def coverage_layer(key: str, server: LocalTileServer) -> QgsVectorTileLayer:
     spec = COVERAGE[key]
     layer = QgsVectorTileLayer(coverage_uri(server, key), spec.name)
     layer.setRenderer(spec.renderer())
-    layer.setAttribution(ATTRIBUTION)
-    layer.setAttributionUrl("https://www.mapillary.com")
+    compat.set_attribution(layer, ATTRIBUTION, "https://www.mapillary.com")
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
     return layer
 

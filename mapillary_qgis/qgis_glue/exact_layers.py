@@ -22,15 +22,12 @@ from qgis.core import (
     QgsPointXY,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
+from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..core.records import ImageRecord, MapFeatureRecord, SequenceRecord
-from . import styles
+from . import compat, styles
+from .compat import BOOL, DATETIME, DOUBLE, LONG, TEXT
 from .coverage import ATTRIBUTION, LAYER_KEY_PROPERTY
-
-LONG, DOUBLE, TEXT, BOOL, DATETIME = (
-    QVariant.Type.LongLong, QVariant.Type.Double, QVariant.Type.String, QVariant.Type.Bool, QVariant.Type.DateTime,
-)
 
 
 def utc(ms: int | None):
@@ -45,7 +42,7 @@ class ExactSpec:
     key: str
     name: str
     geometry: str  # memory-provider geometry type
-    fields: tuple  # (name, QVariant type)
+    fields: tuple  # (name, field type from compat)
     tileset: str
     tile_layer: str
     attributes: Callable  # record -> list of attribute values
@@ -120,7 +117,7 @@ def exact_layer(key: str) -> QgsVectorLayer:
     layer.dataProvider().addAttributes(fields_of(spec).toList())
     layer.updateFields()
     layer.setRenderer(spec.style())
-    layer.setAttribution(ATTRIBUTION)
+    compat.set_attribution(layer, ATTRIBUTION)
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
     # Its content is re-made from tiles (and the tile cache): QGIS need not warn that it is lost on exit.
     layer.setCustomProperty("skipMemoryLayersCheck", 1)

@@ -3,8 +3,8 @@
 QGIS settings hold only the id of the auth configuration, under the plugin's
 one settings group. The token itself is stored as the password of a "Basic"
 configuration: that method exists on every QGIS from 3.22 on (3.22 has no
-"APIHeader" method), and we only use the database as an encrypted vault;
-no layer is given this configuration.
+"APIHeader" method, see `compat.has_api_header_auth()`), and we only use the
+database as an encrypted vault; no layer is given this configuration.
 
 Reading an auth configuration while the database is locked makes QGIS ask
 for the master password. The store never does that on its own: at start-up

@@ -8,6 +8,7 @@ from mapillary_qgis.core.tile_server import LocalTileServer
 from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.core.tilemath import tile_bounds_mercator
 from mapillary_qgis.errors import InvalidTokenError
+from mapillary_qgis.qgis_glue import compat
 from mapillary_qgis.qgis_glue.coverage import (
     ATTRIBUTION,
     COVERAGE,
@@ -107,7 +108,7 @@ def test_saved_project_holds_no_token_and_reopens_in_a_new_session(server, fake_
         assert len(layers) == len(COVERAGE) and all(layer.isValid() for layer in layers)
         assert all(layer.source().count(next_session.base_url) == 1 for layer in layers)
         coverage = [layer for layer in layers if layer.name() == COVERAGE["coverage"].name][0]
-        assert coverage.attribution() == ATTRIBUTION
+        assert compat.attribution(coverage) == ATTRIBUTION
         assert drawn_pixels(render([coverage], demo_tile_extent())) > 200
     finally:
         next_session.stop()
