@@ -9,11 +9,11 @@ ISO 8601 UTC text with milliseconds, booleans as 0/1.
 
 The table must exist (QGIS's file writer made it, with its fields and
 spatial index). The spatial index triggers call GDAL's SQL functions
-(`ST_IsEmpty`, `ST_MinX`, ...), which a plain SQLite connection lacks, so
-they are set aside for the transaction, the index rows inserted directly
-(a point's box is the point), and the triggers put back unchanged. The
-layer's extent in `gpkg_contents` and GDAL's cached feature count in
-`gpkg_ogr_contents` are brought up to date in the same transaction.
+(`ST_IsEmpty`, `ST_MinX`, ...), which a plain SQLite connection lacks, and
+GDAL's feature-count triggers run one UPDATE per row; so both are set aside
+for the transaction, the index rows inserted directly (a point's box is the
+point), the count and the layer's extent in `gpkg_contents` set once, and
+the triggers put back unchanged.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def _append(connection: sqlite3.Connection, table: str, names: Sequence[str], ro
     geometry_column, srs_id = _geometry_column(connection, table)
     _check_columns(connection, table, names)
     triggers = connection.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?",
-        (table, f"rtree_{table}_{geometry_column}_%")).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
+        (table, f"rtree_{table}_{geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()
     for name, _sql in triggers:
         connection.execute(f"DROP TRIGGER {_quote(name)}")
     count, box = _insert(connection, table, geometry_column, srs_id, names, rows)

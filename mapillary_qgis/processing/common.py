@@ -262,11 +262,12 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
                                           QgsWkbTypes.parseType(spec.geometry), WGS84)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
-        if spec.geometry == "Point" and outputs.is_geopackage(dest):
+        geopackage = outputs.geopackage(dest) if spec.geometry == "Point" else None
+        if geopackage is not None:
             del sink  # the file and its table exist now; the rows go in with one SQLite transaction
             kept = [r for r in records if area.contains_point(r.lon, r.lat)]
             try:
-                outputs.append_points(dest, spec, kept)
+                outputs.append_points(geopackage, spec, kept)
             except GeoPackageError as exc:
                 raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
         else:

@@ -9,7 +9,7 @@ milliseconds and the UTC zone of date-times that QGIS 3.22 would drop.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Sequence
+from typing import Optional, Sequence
 
 from qgis.core import QgsProviderRegistry
 from qgis.PyQt.QtCore import QVariant
@@ -18,18 +18,14 @@ from ..core import gpkg
 from ..qgis_glue.exact_layers import ExactSpec
 
 
-def _parts(destination: str) -> dict:
-    return QgsProviderRegistry.instance().decodeUri("ogr", destination)
+def geopackage(destination: str) -> Optional[dict]:
+    """The parts of a sink's destination (`path`, `layerName`) when it is a table of a GeoPackage file."""
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", destination)
+    return parts if (parts.get("path") or "").lower().endswith(".gpkg") else None
 
 
-def is_geopackage(destination: str) -> bool:
-    """Whether a sink's destination is a table of a GeoPackage file."""
-    return (_parts(destination).get("path") or "").lower().endswith(".gpkg")
-
-
-def append_points(destination: str, spec: ExactSpec, records: Sequence) -> int:
-    """Insert point records of `spec` into the (closed) GeoPackage destination; raises `gpkg.GeoPackageError`."""
-    parts = _parts(destination)
+def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
+    """Insert point records of `spec` into the (closed) GeoPackage `parts`; raises `gpkg.GeoPackageError`."""
     path, table = parts.get("path") or "", parts.get("layerName")
     if not table:
         tables = gpkg.feature_tables(path)

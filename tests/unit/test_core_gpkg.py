@@ -86,6 +86,18 @@ def test_the_spatial_index_finds_the_points_and_later_writes_still_index(tmp_pat
     assert [r[2] for r in read(path, spatial_filter=(9, 49, 11, 51))[0]] == [4]
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM rtree_images_geom").fetchone() == (4,)
+        assert connection.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchone() == (4,)
+
+
+def test_gdal_triggers_are_put_back_unchanged(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    with sqlite3.connect(path) as connection:
+        before = connection.execute(query).fetchall()
+    append_points(path, "images", NAMES, ROWS)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute(query).fetchall() == before
+    assert any(name.startswith("rtree_images_geom_") for name, _ in before)
 
 
 def test_appending_twice_adds_and_grows_the_extent(tmp_path):
