@@ -6,6 +6,7 @@ import json
 import os
 import re
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -265,6 +266,11 @@ class _Server(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client hung up first (it timed out): nothing to report
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         with self._connections_lock:
