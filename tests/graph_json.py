@@ -9,6 +9,9 @@ import json
 
 from hypothesis import strategies as st
 
+from tests.fake_mapillary.dataset import DemoDataset
+from tests.fake_mapillary.store import EntityStore
+
 FIELD_NAMES = (
     "id", "data", "error", "code", "error_subcode", "message", "is_transient", "fbtrace_id", "geometry",
     "computed_geometry", "coordinates", "type", "captured_at", "compass_angle", "computed_compass_angle",
@@ -101,3 +104,20 @@ def deep(depth: int, kind: str = "list") -> bytes:
 
 def dumps(value) -> bytes:
     return json.dumps(value).encode()
+
+
+def real_answers() -> dict:
+    """Real answers of the fake's Graph API: an image, a map feature, images, detections, a sequence's ids."""
+    dataset = DemoDataset()
+    store = EntityStore()
+    store.add_dataset(dataset)
+    image = store.images[str(dataset.images[0].id)]
+    feature = store.map_features[str(dataset.traffic_signs[0].id)]
+    with_detections = next(key for key, found in store.detections.items() if found and key in store.images)
+    return {
+        "image": image,
+        "feature": feature,
+        "images": {"data": [store.images[str(i.id)] for i in dataset.images[:3]]},
+        "detections": {"data": store.detections[with_detections]},
+        "image_ids": {"data": [{"id": i} for i in store.sequences[dataset.sequences[0].id][:5]]},
+    }

@@ -23,30 +23,12 @@ from mapillary_qgis.core.identify import capture_times, offset_m
 from mapillary_qgis.core.labels import camera_label, feature_label
 from mapillary_qgis.errors import MapillaryError, error_from_response, parse_error_body
 from tests.fake_mapillary import FakeMapillary, responses
-from tests.fake_mapillary.dataset import DemoDataset
-from tests.fake_mapillary.store import EntityStore
-from tests.graph_json import deep, dumps, json_values, mutated, points
+from tests.graph_json import deep, dumps, json_values, mutated, points, real_answers
 
 FUZZ = settings(max_examples=150, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 JSON_TYPE = "application/json; charset=UTF-8"
 ERROR_STATUSES = (400, 401, 403, 404, 429, 500, 502, 503)
-
-
-def real_answers():
-    dataset = DemoDataset()
-    store = EntityStore()
-    store.add_dataset(dataset)
-    image = store.images[str(dataset.images[0].id)]
-    feature = store.map_features[str(dataset.traffic_signs[0].id)]
-    with_detections = next(key for key, found in store.detections.items() if found and key in store.images)
-    return {
-        "image": image,
-        "feature": feature,
-        "images": {"data": [store.images[str(i.id)] for i in dataset.images[:3]]},
-        "detections": {"data": store.detections[with_detections]},
-        "image_ids": {"data": [{"id": i} for i in store.sequences[dataset.sequences[0].id][:5]]},
-    }
 
 
 REAL = real_answers()
