@@ -23,6 +23,7 @@ the client's read timeout (1 s) for each timeout fault, and short backoffs.
 
 import random
 import re
+import shutil
 
 import pytest
 from qgis.core import QgsVectorLayer
@@ -194,9 +195,15 @@ def test_layer_pipeline_soak(soak_fake, ids_by_tile, tmp_path):
     assert {s.id for s in result.records["sequence"]} == union(ids_by_tile, result.tiles, 1)
 
 
-def test_processing_soak(soak_fake, ids_by_tile, provider, monkeypatch, tmp_path):
-    import shutil
+@pytest.fixture
+def empty_tile_cache():
+    """Processing's tile cache (the profile's) empty before and after: the soak's tiles are not the demo's."""
+    shutil.rmtree(common.tile_cache_dir(), ignore_errors=True)
+    yield common.tile_cache_dir()
+    shutil.rmtree(common.tile_cache_dir(), ignore_errors=True)
 
+
+def test_processing_soak(soak_fake, ids_by_tile, provider, empty_tile_cache, monkeypatch, tmp_path):
     import processing
 
     fake = soak_fake
@@ -210,7 +217,7 @@ def test_processing_soak(soak_fake, ids_by_tile, provider, monkeypatch, tmp_path
     extent = f"{west + eps!r},{east - eps!r},{south + eps!r},{north - eps!r} [EPSG:4326]"
 
     def run(name):
-        shutil.rmtree(common.tile_cache_dir(), ignore_errors=True)  # every tile comes from the fake
+        shutil.rmtree(empty_tile_cache, ignore_errors=True)  # every tile comes from the fake
         feedback = RecordingFeedback()
         output = str(tmp_path / f"{name}.gpkg")
         processing.run("mapillary:images", {"EXTENT": extent, "OUTPUT": output}, feedback=feedback)

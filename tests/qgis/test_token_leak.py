@@ -157,6 +157,7 @@ def test_a_whole_session_leaves_no_token(qtbot, iface, fake_env, qgis_processing
     caplog.set_level(logging.DEBUG)  # urllib3 logs every URL it requests at DEBUG
     token = fake_env.token
     texts = []
+    shutil.rmtree(tile_cache_dir(), ignore_errors=True)  # tiles another test cached must not stand in for the fake's
     session(qtbot, iface, fake_env, tmp_path, texts)
 
     history = Path(ProcessingLog.logFilename())
