@@ -11,8 +11,8 @@ and whether the tile loads; the test checks it to the request.
 
 - Layers: `TileSource.load` over 624 tiles (about 700 requests), the path
   the exact layers take, and the records into a real exact layer.
-- Processing: `mapillary:images` via `processing.run` over a 16 × 17 block
-  (about 300 requests). Its `Client` is the real one with short timeouts and
+- Processing: `mapillary:images` via `processing.run` over a 17 × 17 block
+  (about 320 requests). Its `Client` is the real one with short timeouts and
   backoff: the algorithm module's `Client` name is patched to a subclass
   that only changes those defaults.
 
@@ -45,7 +45,7 @@ SEED = 20240817
 TILESET = "mly1_public"
 CX, CY = tile_for(*DEMO_CENTER, 14)
 LAYER_TILES = [(14, x, y) for y in range(CY - 12, CY + 12) for x in range(CX - 12, CX + 14)]  # 624
-PROCESSING_TILES = [(14, x, y) for y in range(CY - 8, CY + 9) for x in range(CX - 8, CX + 8)]  # 272
+PROCESSING_TILES = [(14, x, y) for y in range(CY - 8, CY + 9) for x in range(CX - 8, CX + 9)]  # 289
 FAULTY_TILE_SHARE = 0.08  # with runs of 1 to 4 faults: about 10 % of all requests fail
 RUN_LENGTHS = (1, 1, 1, 2, 2, 4)
 MAX_RETRIES = 3  # the Client's default, which the plugin and Processing use
