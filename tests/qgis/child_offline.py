@@ -27,7 +27,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QEvent, QSize
 
 from tests.qgis.child_qgis import start_app
 
-SETTLE_S = 2.0  # after the last load, time for queued notices to arrive
+SETTLE_S = 1.0  # after the last load, time for queued notices to arrive
 LIMIT_S = 90.0  # the parent's timeout is the real bound; this one only ends the loop
 
 
