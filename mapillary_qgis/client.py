@@ -215,7 +215,7 @@ class Client:
         response = self.get(url, params, **kwargs)
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python's stack
             raise MapillaryError(
                 "Mapillary sent an answer that could not be read (not JSON).",
                 status=response.status_code,
@@ -326,7 +326,7 @@ class Client:
             return response
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         return error_from_response(
             response.status_code,

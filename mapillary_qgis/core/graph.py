@@ -125,7 +125,7 @@ def position(details: dict, computed: bool = False) -> Optional[Tuple[float, flo
         return None
     try:
         lon, lat = float(coordinates[0]), float(coordinates[1])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
         return None
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         return None

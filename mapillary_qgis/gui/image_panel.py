@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from qgis.PyQt.QtCore import QPointF, QSize, Qt, QUrl
@@ -201,7 +202,8 @@ class ImagePanel(QWidget):
         first = capture_times(parse_graph_time(details.get("first_seen_at")))[0]
         last = capture_times(parse_graph_time(details.get("last_seen_at")))[0]
         self._outlines = {d.image_id: d.rings for d in detections if d.image_id}
-        images = [item["id"] for item in (details.get("images") or {}).get("data", []) if "id" in item]
+        images = [_plain(item.get("id")) for item in _list(_object(details.get("images")).get("data"))
+                  if isinstance(item, dict) and _plain(item.get("id"))]
         images += [image_id for image_id in self._outlines if image_id not in images]
         self.feature_label.setText(self.tr("<b>{}</b><br>First seen {}<br>Last seen {}<br>Seen in {} images").format(
             feature_label(details.get("object_value", "")), first, last, len(images)))
@@ -227,20 +229,20 @@ class ImagePanel(QWidget):
         self._pixmap = None
         self.picture.setText(self.tr("Loading the picture…"))
         utc, local = capture_times(details.get("captured_at"))
-        creator = details.get("creator") or {}
+        creator = _object(details.get("creator"))
         original, computed = position(details), position(details, computed=True)
         offset = offset_m(details)
         texts = {
             "captured_utc": utc or "—",
             "captured_local": local or "—",
-            "creator": creator.get("username") or creator.get("id") or "—",
-            "camera": " ".join(p for p in (details.get("make"), details.get("model")) if p) or "—",
+            "creator": _plain(creator.get("username")) or _plain(creator.get("id")) or "—",
+            "camera": " ".join(p for p in (_plain(details.get("make")), _plain(details.get("model"))) if p) or "—",
             "camera_type": camera_label(details),
-            "compass": _angle(details.get("compass_angle"), details.get("computed_compass_angle")),
+            "compass": _angle(_number(details.get("compass_angle")), _number(details.get("computed_compass_angle"))),
             "position": _lonlat(original),
             "computed": _lonlat(computed) + (self.tr(" ({:.1f} m away)").format(offset) if offset is not None else ""),
-            "sequence": details.get("sequence") or "—",
-            "organization": (details.get("organization") or {}).get("id") or "—",
+            "sequence": _plain(details.get("sequence")) or "—",
+            "organization": _plain(_object(details.get("organization")).get("id")) or "—",
         }
         for key, text in texts.items():
             self.values[key].setText(text)
@@ -295,6 +297,32 @@ def outlined(pixmap: QPixmap, rings) -> QPixmap:
         painter.drawPolygon(QPolygonF([QPointF(u * result.width(), v * result.height()) for u, v in ring]))
     painter.end()
     return result
+
+
+# Graph answers may hold anything where a field is expected (tests/qgis/test_fuzz_image_panel.py):
+# these keep what the panel can show and drop the rest.
+
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _plain(value) -> str:
+    """A text or whole number as text; "" for anything else."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _lonlat(point) -> str:

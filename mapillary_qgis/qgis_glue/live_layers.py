@@ -29,6 +29,7 @@ from ..core.tilemath import tile_count, tiles_for_bbox
 from ..errors import InvalidTokenError, MapillaryError, RateLimitError
 from .coverage import add_to_project, find_layers
 from .exact_layers import EXACT, add_features, exact_layer, replace_features
+from .notices import Notices
 from .signals import disconnect
 from .tasks import CallableTask, run_in_background
 
@@ -44,9 +45,11 @@ class LiveLayers(QObject):
     status = pyqtSignal(str, str)  # "info" | "warning" | "error", message for the user
 
     def __init__(self, canvas, make_source: Callable[[], TileSource], project: QgsProject | None = None,
-                 max_tiles: int = 80, debounce_ms: int = 600, parent: QObject | None = None):
+                 max_tiles: int = 80, debounce_ms: int = 600, notices: Notices | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.canvas = canvas
+        self._notices = notices  # the plugin's: one notice per kind of failure, whichever layer or tileset
         self._make_source = make_source
         self._project = project or QgsProject.instance()
         self.max_tiles = max_tiles
@@ -206,11 +209,11 @@ class LiveLayers(QObject):
             return
         loaded = self._loaded.setdefault(tileset, set())
         loaded.update(tile for tile in result.tiles if tile not in result.failures)
-        for key in keys:
-            self._merge(key, result.records.get(EXACT[key].tile_layer, []))
+        for key in keys:  # a load with failures says so, and no count that would hide it
+            self._merge(key, result.records.get(EXACT[key].tile_layer, []), announce=not result.failures)
         self._report_failures(result.failures)
 
-    def _merge(self, key: str, records: list) -> None:
+    def _merge(self, key: str, records: list, announce: bool = True) -> None:
         known = self._records.setdefault(key, {})
         match = self._matchers[key]
         if key == "sequences":  # a sequence crossing tiles loaded at different times is one line: redraw them
@@ -222,21 +225,24 @@ class LiveLayers(QObject):
             known.update((r.id, r) for r in new)
             for layer in find_layers(key, self._project):
                 add_features(layer, [r for r in new if match(r)])
-        for layer in find_layers(key, self._project):
+        for layer in find_layers(key, self._project) if announce else ():
             self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
 
     def _report_failures(self, failures: dict) -> None:
         if not failures:
             return
         errors = list(failures.values())
-        token_error = next((e for e in errors if isinstance(e, InvalidTokenError)), None)
-        if token_error is not None:  # one message, not one per tile
-            self._report(token_error)
-            return
         garbage = [tile for tile, e in failures.items() if isinstance(e, TileDecodeError)]
         for tile in garbage:
             LOGGER.warning("Mapillary tile %s/%s/%s could not be read and was skipped.", *tile)
+        token_error = next((e for e in errors if isinstance(e, InvalidTokenError)), None)
         others = [e for e in errors if not isinstance(e, TileDecodeError)]
+        if self._notices is not None:  # said once for every tileset and the coverage layers, not once per load
+            self._notices.tile_failed(token_error or (others or errors)[0])
+            return
+        if token_error is not None:  # one message, not one per tile
+            self._report(token_error)
+            return
         if others:
             self._report(others[0], count=len(failures))
         else:

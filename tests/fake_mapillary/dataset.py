@@ -125,10 +125,17 @@ class Detection:
 
 
 class DemoDataset:
-    """About 30 sequences, 1000 images, 80 map features and 60 traffic signs in Lisbon."""
+    """About 30 sequences, 1000 images, 80 map features and 60 traffic signs in Lisbon.
 
-    def __init__(self, seed: int = 1755):
+    `areas` (bounding boxes in degrees) asks for one sequence inside each instead, of
+    `sequence_length` (min, max) images: a wide area with data in every tile, for soak tests.
+    """
+
+    def __init__(self, seed: int = 1755, areas: Optional[list[tuple[float, float, float, float]]] = None,
+                 sequence_length: tuple[int, int] = (10, 60)):
         self._rng = random.Random(seed)
+        self._areas = list(areas) if areas is not None else [DEMO_BBOX] * 30
+        self._sequence_length = sequence_length
         self._used_ids: set[int] = set()
         self.creators = [
             Creator(self._new_id(), name) for name in ("lisboa_walker", "tram28_rider", "olisipo_mapper", "alfama360")
@@ -143,7 +150,7 @@ class DemoDataset:
         ]
         self.sequences: list[Sequence] = []
         self.images: list[Image] = []
-        self._make_sequences(30)
+        self._make_sequences(len(self._areas))
         self._images_by_id = {image.id: image for image in self.images}
         self._sequences_by_id = {sequence.id: sequence for sequence in self.sequences}
         self.map_features: list[MapFeature] = []
@@ -201,7 +208,8 @@ class DemoDataset:
             start = FIRST_CAPTURED_AT if index == 0 else rng.randrange(_TIME_START, _TIME_END)
             key = self._sequence_key()
             ids = []
-            for step, (lon, lat, heading) in enumerate(self._street_line(rng.randint(10, 60))):
+            line = self._street_line(rng.randint(*self._sequence_length), self._areas[index])
+            for step, (lon, lat, heading) in enumerate(line):
                 while image_id in self._used_ids:
                     image_id += 1
                 self._used_ids.add(image_id)
@@ -215,10 +223,10 @@ class DemoDataset:
                 image_id += rng.randint(10**9, 2 * 10**12)
             self.sequences.append(Sequence(key, tuple(ids), creator, organization, is_pano))
 
-    def _street_line(self, length: int) -> list[tuple[float, float, float]]:
+    def _street_line(self, length: int, area: tuple) -> list[tuple[float, float, float]]:
         """Points along a straight-ish or curving street, with the heading at each point."""
         rng = self._rng
-        min_lon, min_lat, max_lon, max_lat = DEMO_BBOX
+        min_lon, min_lat, max_lon, max_lat = area
         margin_lon, margin_lat = (max_lon - min_lon) * 0.05, (max_lat - min_lat) * 0.05
         lon = rng.uniform(min_lon + margin_lon, max_lon - margin_lon)
         lat = rng.uniform(min_lat + margin_lat, max_lat - margin_lat)

@@ -13,6 +13,8 @@ from mapillary_qgis.client import Client
 from mapillary_qgis.plugin import ACTION_NAME, IDENTIFY_ACTION_NAME, TOOLBAR_NAME
 from mapillary_qgis.qgis_glue import log
 
+from .leaks import assert_no_token_under
+
 
 def mapillary_children(window):
     found = []
@@ -28,22 +30,6 @@ def package_handlers():
 def test_class_factory_gives_the_plugin(iface):
     plugin = mapillary_qgis.classFactory(iface)
     assert type(plugin).__name__ == "MapillaryPlugin"
-
-
-def assert_no_token_under(folder, token):
-    from urllib.parse import quote
-
-    secret = token.split("|")[2].encode()
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    assert files
-    for path in files:
-        data = path.read_bytes()
-        if path.suffix in (".qgz", ".zip"):
-            import zipfile
-
-            with zipfile.ZipFile(path) as archive:
-                data = b"".join(archive.read(name) for name in archive.namelist())
-        assert secret not in data and quote(token, safe="").encode() not in data, f"token in {path}"
 
 
 def receivers():
