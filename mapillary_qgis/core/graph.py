@@ -51,7 +51,9 @@ def entity_details(client: Client, entity_id, fields: Sequence[str]) -> dict:
     body = client.get_json(f"/{key}", {"fields": _csv(fields)})
     if not isinstance(body, dict):
         raise ApiError("Mapillary sent an answer that could not be read (not an object).")
-    body["id"] = str(body.get("id", key))
+    if str(body.get("id", key)) != key:
+        raise ApiError("Mapillary answered about another object than the one asked for.")
+    body["id"] = key
     return body
 
 

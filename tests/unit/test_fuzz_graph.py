@@ -21,7 +21,7 @@ from mapillary_qgis.client import Client
 from mapillary_qgis.core import graph
 from mapillary_qgis.core.identify import capture_times, offset_m
 from mapillary_qgis.core.labels import camera_label, feature_label
-from mapillary_qgis.errors import MapillaryError, error_from_response, parse_error_body
+from mapillary_qgis.errors import ApiError, MapillaryError, error_from_response, parse_error_body
 from tests.fake_mapillary import FakeMapillary, responses
 from tests.graph_json import deep, dumps, json_values, mutated, points, real_answers
 
@@ -127,7 +127,17 @@ def test_image_and_feature_details(served, body):
     for request in (graph.image_details, graph.map_feature_details):
         answer(fake, dumps(body))
         details = valid_or_mapillary_error(lambda request=request: request(client, "1234"))
-        assert details is None or (isinstance(details, dict) and isinstance(details["id"], str))
+        assert details is None or (isinstance(details, dict) and details["id"] == "1234")
+
+
+def test_an_answer_about_another_object_is_an_error(served):
+    fake, client = served
+    for other in (b'{"id": "999"}', b'{"id": "garbage/../x"}', b'{"id": null}'):
+        answer(fake, other)
+        with pytest.raises(ApiError, match="another object"):
+            graph.image_details(client, "1234")
+    answer(fake, b'{"captured_at": 1}')  # no id: the one asked for
+    assert graph.image_details(client, "1234")["id"] == "1234"
 
 
 @FUZZ
