@@ -28,18 +28,26 @@ def restore(destination: str, fields: QgsFields, written: Sequence[QgsFeature]) 
     path = parts.get("path") or ""
     if not names or not written or not os.path.isfile(path):
         return
-    dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
-    layer = None if dataset is None else (
-        dataset.GetLayerByName(parts["layerName"]) if parts.get("layerName") else dataset.GetLayer(0))
-    if layer is None:
+    try:
+        _restore(path, parts.get("layerName"), names, written)
+    except RuntimeError:  # GDAL with exceptions on: a format that cannot be updated keeps what QGIS wrote
         return
+
+
+def _restore(path: str, layer_name, names: list, written: Sequence[QgsFeature]) -> None:
+    dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+    layer = None if dataset is None else (dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0))
+    if layer is None or not layer.TestCapability(ogr.OLCRandomWrite):
+        return  # read-only once written (FlatGeobuf): what QGIS wrote stays
     definition = layer.GetLayerDefn()
     indexes = [definition.GetFieldIndex(name) for name in names]
     if definition.GetFieldIndex(KEY) < 0 or any(
             i < 0 or definition.GetFieldDefn(i).GetType() != ogr.OFTDateTime for i in indexes):
         return  # a format that renamed or retyped the fields (a shapefile): nothing exact to restore
     times = {feature[KEY]: [feature[name] for name in names] for feature in written}
-    dataset.StartTransaction()
+    transaction = dataset.TestCapability(ogr.ODsCTransactions)
+    if transaction:
+        dataset.StartTransaction()
     for feature in layer:
         values = times.get(feature.GetField(KEY))
         if values is None:
@@ -51,4 +59,5 @@ def restore(destination: str, fields: QgsFields, written: Sequence[QgsFeature]) 
                 feature.SetField(index, day.year(), day.month(), day.day(), time.hour(), time.minute(),
                                  time.second() + time.msec() / 1000, UTC_FLAG)
         layer.SetFeature(feature)
-    dataset.CommitTransaction()
+    if transaction:
+        dataset.CommitTransaction()
