@@ -179,10 +179,17 @@ def test_bodies_that_are_not_json_objects(served, body):
 
 @pytest.mark.parametrize("kind", ["list", "object"])
 def test_json_nested_past_the_recursion_limit_is_a_mapillary_error(served, kind):
+    """Python up to 3.13 cannot parse it (a MapillaryError, never RecursionError); 3.14 can."""
     fake, client = served
     answer(fake, deep(50_000, kind))
-    with pytest.raises(MapillaryError, match="could not be read"):
-        client.get_json("/1234")
+    try:
+        value = client.get_json("/1234")
+    except MapillaryError as exc:
+        assert "could not be read" in exc.message
+    else:
+        assert isinstance(value, (list, dict))
+    answer(fake, deep(50_000, kind))
+    valid_or_mapillary_error(lambda: graph.image_details(client, "1234"))
 
 
 @FUZZ
