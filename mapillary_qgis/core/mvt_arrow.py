@@ -30,12 +30,13 @@ _POINT_WKB = [("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")]  # l
 _KINDS = {int: "iu", float: "iuf", bool: "biu", str: "S"}  # numpy dtype kinds each property type accepts
 
 
-def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float) -> Optional[list]:
+def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float, defaults: dict) -> Optional[list]:
     """Rows `(id, lon, lat, *the other properties in the order of props)` of the points `tile` owns.
 
     `tile` has `min_x`, `max_y` and `size` (its Mercator rectangle); a point is
     owned when it lies within its west and north edges inclusive, east and south
-    exclusive (`edge_eps` in tile widths). Features without an id are left out.
+    exclusive (`edge_eps` in tile widths). Features without an id are left out;
+    a missing property is None, or its value in `defaults`.
     None: this layer needs the per-feature reader.
     """
     if not ENABLED:
@@ -45,7 +46,7 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float) -> Option
     stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO"])
     try:
         for batch in stream:
-            part = _batch_rows(batch, geometry_column, tile, props, edge_eps)
+            part = _batch_rows(batch, geometry_column, tile, props, edge_eps, defaults)
             if part is None:
                 return None
             rows.extend(part)
@@ -54,7 +55,8 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float) -> Option
     return rows
 
 
-def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, edge_eps: float) -> Optional[list]:
+def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, edge_eps: float,
+                defaults: dict) -> Optional[list]:
     points = _points(batch.get(geometry_column))
     if points is None:
         return None
@@ -65,7 +67,7 @@ def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, edge_eps: 
     if ids is None:
         return []
     keep &= ~np.ma.getmaskarray(ids)
-    columns = [_column(batch.get(name), kind, keep) for name, kind in props.items()]
+    columns = [_column(batch.get(name), kind, keep, defaults.get(name)) for name, kind in props.items()]
     if any(column is None for column in columns):
         return None
     mx, my = points["x"][keep], points["y"][keep]
@@ -85,14 +87,16 @@ def _points(wkb) -> Optional[object]:
     return points
 
 
-def _column(values, kind: type, keep) -> Optional[Sequence]:
-    """The kept values of one property as Python values of `kind` (None where missing), or None if unfit."""
+def _column(values, kind: type, keep, default=None) -> Optional[Sequence]:
+    """The kept values of one property as Python values of `kind` (`default` where missing), or None if unfit."""
     count = int(np.count_nonzero(keep))
     if values is None:
-        return [None] * count  # no feature of this tile has the property
+        return [default] * count  # no feature of this tile has the property
     if values.dtype.kind not in _KINDS[kind]:
         return None  # for instance numbers typed as strings: the per-feature reader parses them
     values = values[keep]
+    if default is not None and np.ma.is_masked(values):
+        values = values.filled(default)
     if kind is str:
         return [None if v is None else (v.decode("utf-8", "replace").strip() or None) for v in values.tolist()]
     if kind is float:
