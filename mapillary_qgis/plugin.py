@@ -341,6 +341,8 @@ class MapillaryPlugin:
             self.filtering.shutdown()
             self.filtering = self.filters_tab = None
         self._close_unlock_offer()
+        if self.notices is not None:  # a tile that fails after this is nobody's to report
+            disconnect((self.notices.notice, self._notice))
         disconnect((QgsApplication.authManager().masterPasswordVerified, self._master_password_verified),
                    (QgsApplication.instance().aboutToQuit, self._before_quit),
                    (QgsProject.instance().readProject, self._project_read),

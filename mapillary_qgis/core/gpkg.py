@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 import struct
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Tuple
 
@@ -47,31 +48,36 @@ def iso_utc(ms: Optional[int]) -> Optional[str]:
 
 def feature_tables(path: str) -> list:
     """The feature tables of a GeoPackage, in `gpkg_contents` order."""
-    with _connect(path) as connection:
+    with closing(_connect(path)) as connection:
         return [row[0] for row in connection.execute(
             "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid")]
 
 
-def append_points(path: str, table: str, names: Sequence[str], rows: Iterable[Tuple]) -> int:
-    """Insert `rows` of `(x, y, *values for names)` into `table`; returns how many. All or nothing."""
-    connection = _connect(path)
-    try:
-        connection.execute("BEGIN IMMEDIATE")  # explicit: the trigger changes belong to the transaction too
+def append_points(path: str, table: str, names: Sequence[str], rows: Iterable[Tuple],
+                  srs_id: Optional[int] = None) -> int:
+    """Insert `rows` of `(x, y, *values for names)` into `table`; returns how many. All or nothing.
+
+    With `srs_id`, the table's coordinate system must be that one.
+    """
+    with closing(_connect(path)) as connection:
         try:
-            count = _append(connection, table, names, rows)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-        return count
-    except sqlite3.Error as exc:
-        raise GeoPackageError(f"{path}: {exc}") from None
-    finally:
-        connection.close()
+            connection.execute("BEGIN IMMEDIATE")  # explicit: the trigger changes belong to the transaction too
+            try:
+                count = _append(connection, table, names, rows, srs_id)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return count
+        except (sqlite3.Error, ValueError, OverflowError, struct.error) as exc:  # UnicodeError is a ValueError
+            raise GeoPackageError(f"{path}: {exc}") from None
 
 
-def _append(connection: sqlite3.Connection, table: str, names: Sequence[str], rows: Iterable[Tuple]) -> int:
+def _append(connection: sqlite3.Connection, table: str, names: Sequence[str], rows: Iterable[Tuple],
+            expected_srs_id: Optional[int]) -> int:
     geometry_column, srs_id = _geometry_column(connection, table)
+    if expected_srs_id is not None and srs_id != expected_srs_id:
+        raise GeoPackageError(f"table {table!r} is in SRS {srs_id}, not {expected_srs_id}")
     _check_columns(connection, table, names)
     triggers = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
@@ -86,13 +92,17 @@ def _append(connection: sqlite3.Connection, table: str, names: Sequence[str], ro
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=rw"  # never creates a file; any character in the path
     try:
-        uri = Path(path).resolve().as_uri() + "?mode=rw"  # never creates a file; any character in the path
         connection = sqlite3.connect(uri, uri=True, isolation_level=None)
-        connection.execute("SELECT 1 FROM gpkg_contents LIMIT 1")
-        return connection
     except sqlite3.Error as exc:
         raise GeoPackageError(f"{path} is not a writable GeoPackage: {exc}") from None
+    try:
+        connection.execute("SELECT 1 FROM gpkg_contents LIMIT 1")
+    except sqlite3.Error as exc:
+        connection.close()
+        raise GeoPackageError(f"{path} is not a writable GeoPackage: {exc}") from None
+    return connection
 
 
 def _quote(name: str) -> str:

@@ -11,6 +11,7 @@ feature, with the same results.
 
 from __future__ import annotations
 
+from math import atan, degrees, sinh
 from typing import Optional, Sequence
 
 from osgeo import ogr
@@ -19,7 +20,8 @@ from .tilemath import EARTH_RADIUS
 
 try:
     import numpy as np
-except ImportError:  # pragma: no cover - numpy comes with GDAL's Python bindings on Debian, OSGeo4W and macOS
+    from osgeo import gdal_array  # noqa: F401 - what GetArrowStreamAsNumPy needs (numpy and GDAL built for it)
+except ImportError:  # pragma: no cover - they come with GDAL's Python bindings on Debian, OSGeo4W and macOS
     np = None
 
 __all__ = ["ENABLED", "arrow_points"]
@@ -42,20 +44,29 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float, defaults:
     if not ENABLED:
         return None
     geometry_column = layer.GetGeometryColumn() or "wkb_geometry"
+    # The layer's own spelling of each property: OGR matches field names without regard to case.
+    definition = layer.GetLayerDefn()
+    columns = {name: (definition.GetFieldDefn(i).GetName() if i >= 0 else None)
+               for name, i in ((name, definition.GetFieldIndex(name)) for name in props)}
     rows: list = []
-    stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO"])
+    try:
+        stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO"])
+    except Exception:  # noqa: BLE001 - any failure of the fast path (GDAL raises a bare Exception): read per feature
+        return None
     try:
         for batch in stream:
-            part = _batch_rows(batch, geometry_column, tile, props, edge_eps, defaults)
+            part = _batch_rows(batch, geometry_column, tile, props, columns, edge_eps, defaults)
             if part is None:
                 return None
             rows.extend(part)
+    except Exception:  # noqa: BLE001 - as above
+        return None
     finally:
         del stream  # released before the caller closes the dataset, as GDAL requires
     return rows
 
 
-def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, edge_eps: float,
+def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: dict, edge_eps: float,
                 defaults: dict) -> Optional[list]:
     points = _points(batch.get(geometry_column))
     if points is None:
@@ -63,17 +74,19 @@ def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, edge_eps: 
     fx = (points["x"] - tile.min_x) / tile.size
     fy = (tile.max_y - points["y"]) / tile.size
     keep = (fx >= -edge_eps) & (fx < 1.0 - edge_eps) & (fy >= -edge_eps) & (fy < 1.0 - edge_eps)
-    ids = batch.get("id")
+    ids = batch.get(columns["id"])
     if ids is None:
         return []
     keep &= ~np.ma.getmaskarray(ids)
-    columns = [_column(batch.get(name), kind, keep, defaults.get(name)) for name, kind in props.items()]
-    if any(column is None for column in columns):
+    values = [_column(batch.get(columns[name]), kind, keep, defaults.get(name)) for name, kind in props.items()]
+    if any(column is None for column in values):
         return None
     mx, my = points["x"][keep], points["y"][keep]
     lons = np.degrees(mx / EARTH_RADIUS).tolist()
-    lats = np.degrees(np.arctan(np.sinh(my / EARTH_RADIUS))).tolist()
-    ids, others = columns[0], columns[1:]
+    # math, not numpy: numpy's arctan and sinh may differ from the C library's in the last bit, and the
+    # per-feature reader (tilemath.mercator_to_lonlat) must give the same latitudes to the bit.
+    lats = [degrees(atan(sinh(y / EARTH_RADIUS))) for y in my.tolist()]
+    ids, others = values[0], values[1:]
     return list(zip(ids, lons, lats, *others))
 
 

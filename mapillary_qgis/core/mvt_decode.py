@@ -174,6 +174,10 @@ def _getter(index: int, ogr_type: Optional[int], kind: type) -> Callable[[ogr.Fe
 
 def _parse(text: str, kind: type) -> object:
     """A property GDAL holds as text (or as a type other than `kind`) as `kind`; None when blank or invalid."""
+    try:  # bytes that are not UTF-8 come as surrogate escapes; U+FFFD instead, as the Arrow reader gives them
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        pass
     text = text.strip()
     if kind is str:
         return text or None
@@ -220,8 +224,8 @@ def _feature_points(layer: ogr.Layer, tile: _Tile, props: dict, defaults: dict) 
     rows = []
     layer.ResetReading()
     for feature in layer:
-        geometry = feature.GetGeometryRef()
-        if geometry is None or ogr.GT_Flatten(geometry.GetGeometryType()) != ogr.wkbPoint:
+        geometry = _single_point(feature.GetGeometryRef())
+        if geometry is None:
             continue
         mx, my = geometry.GetX(), geometry.GetY()
         if not tile.owns(mx, my):
@@ -230,6 +234,17 @@ def _feature_points(layer: ogr.Layer, tile: _Tile, props: dict, defaults: dict) 
         if feature_id is not None:
             rows.append((feature_id, *mercator_to_lonlat(mx, my), *(g(feature) for g in getters)))
     return rows
+
+
+def _single_point(geometry: Optional[ogr.Geometry]) -> Optional[ogr.Geometry]:
+    """The point of a Point, or of a MultiPoint of one point (what GDAL makes of every point of a layer
+    in which one feature is a MultiPoint); None for anything else."""
+    if geometry is None:
+        return None
+    kind = ogr.GT_Flatten(geometry.GetGeometryType())
+    if kind == ogr.wkbMultiPoint and geometry.GetGeometryCount() == 1:
+        geometry, kind = geometry.GetGeometryRef(0), ogr.wkbPoint
+    return geometry if kind == ogr.wkbPoint else None
 
 
 def _or_default(getter: Callable, default: object) -> Callable:

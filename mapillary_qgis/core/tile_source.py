@@ -16,6 +16,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Un
 
 from ..client import Client
 from ..errors import InvalidTokenError, MapillaryError
+from .gc_pause import gc_paused
 from .mvt_decode import LAYERS, TileDecodeError, decode_tile
 from .records import merge_sequences, merge_unique
 from .tile_cache import TileCache
@@ -171,7 +172,7 @@ class TileSource:
         return {tile: values[tile] for tile in order if tile in values}
 
     def _decode(self, data: bytes, z: int, x: int, y: int, layers):
-        with self._decoding:
+        with self._decoding, gc_paused():  # thousands of records at once: no full collections meanwhile
             return decode_tile(data, z, x, y, layers)
 
     def _one(self, tileset: str, tile: ZXY, layers, stop: threading.Event) -> _Outcome:

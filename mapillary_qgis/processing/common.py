@@ -262,7 +262,7 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
                                           QgsWkbTypes.parseType(spec.geometry), WGS84)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
-        geopackage = outputs.geopackage(dest) if spec.geometry == "Point" else None
+        geopackage = outputs.geopackage(dest, parameters.get(OUTPUT)) if spec.geometry == "Point" else None
         if geopackage is not None:
             del sink  # the file and its table exist now; the rows go in with one SQLite transaction
             kept = [r for r in records if area.contains_point(r.lon, r.lat)]

@@ -15,7 +15,8 @@ from typing import Sequence
 
 from osgeo import gdal, ogr
 from qgis.core import QgsFeature, QgsFields, QgsProviderRegistry
-from qgis.PyQt.QtCore import QVariant
+
+from ..qgis_glue.compat import DATETIME
 
 KEY = "id"
 UTC_FLAG = 100  # OGR's time zone flag for UTC
@@ -23,7 +24,7 @@ UTC_FLAG = 100  # OGR's time zone flag for UTC
 
 def restore(destination: str, fields: QgsFields, written: Sequence[QgsFeature]) -> None:
     """Set the date-time fields of a closed file output to the UTC values of `written`."""
-    names = [field.name() for field in fields if field.type() == QVariant.Type.DateTime]
+    names = [field.name() for field in fields if field.type() == DATETIME]
     parts = QgsProviderRegistry.instance().decodeUri("ogr", destination)
     path = parts.get("path") or ""
     if not names or not written or not os.path.isfile(path):

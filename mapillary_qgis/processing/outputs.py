@@ -8,20 +8,28 @@ milliseconds and the UTC zone of date-times that QGIS 3.22 would drop.
 
 from __future__ import annotations
 
+import os
 from operator import attrgetter
 from typing import Optional, Sequence
 
-from qgis.core import QgsProviderRegistry
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import QgsProcessingOutputLayerDefinition, QgsProviderRegistry
 
 from ..core import gpkg
+from ..qgis_glue.compat import DATETIME
 from ..qgis_glue.exact_layers import ExactSpec
 
 
-def geopackage(destination: str) -> Optional[dict]:
-    """The parts of a sink's destination (`path`, `layerName`) when it is a table of a GeoPackage file."""
+def geopackage(destination: str, output) -> Optional[dict]:
+    """The parts (`path`, `layerName`) of a new sink's destination in a GeoPackage file we may write directly.
+
+    `output` is the OUTPUT parameter's value: appending to an existing layer
+    with a field mapping and maybe another CRS is left to QGIS's sink.
+    """
+    if isinstance(output, QgsProcessingOutputLayerDefinition) and output.useRemapping():
+        return None
     parts = QgsProviderRegistry.instance().decodeUri("ogr", destination)
-    return parts if (parts.get("path") or "").lower().endswith(".gpkg") else None
+    path = parts.get("path") or ""
+    return parts if path.lower().endswith(".gpkg") and os.path.isfile(path) else None
 
 
 def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
@@ -33,7 +41,7 @@ def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
             raise gpkg.GeoPackageError(f"{path}: expected one feature table, found {len(tables)}")
         table = tables[0]
     names = [name for name, _kind in spec.fields]  # the records' own attribute names
-    times = [i for i, (_name, kind) in enumerate(spec.fields) if kind == QVariant.Type.DateTime]
+    times = [i for i, (_name, kind) in enumerate(spec.fields) if kind == DATETIME]
     values = attrgetter(*names)
 
     def row(record) -> tuple:
@@ -42,4 +50,4 @@ def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
             items[i] = gpkg.iso_utc(items[i])
         return (record.lon, record.lat, *items)
 
-    return gpkg.append_points(path, table, names, map(row, records))
+    return gpkg.append_points(path, table, names, map(row, records), srs_id=4326)

@@ -363,3 +363,32 @@ def test_other_outputs_go_through_qgis(env, tmp_path, output):
     assert ids(layer) == set(expected)
     if output.endswith(".sqlite"):  # a file GDAL can update: its date-times are made exact after QGIS wrote them
         assert ogr_times(destination, "captured_at") == expected
+
+
+def test_only_new_geopackage_tables_are_written_directly(tmp_path):
+    """Appending with a field map (and maybe another CRS) and odd destinations stay with QGIS's sink."""
+    from qgis.core import QgsProcessingOutputLayerDefinition, QgsRemappingSinkDefinition
+
+    from mapillary_qgis.processing.outputs import geopackage
+
+    path = tmp_path / "out.gpkg"
+    ogr.GetDriverByName("GPKG").CreateDataSource(str(path)).CreateLayer("images")
+    assert geopackage(str(path), str(path))["path"] == str(path)
+    assert geopackage(f"{path}|layername=images", None)["layerName"] == "images"
+    remapped = QgsProcessingOutputLayerDefinition(f"ogr:{path}|layername=images")
+    remapped.setRemappingDefinition(QgsRemappingSinkDefinition())
+    assert geopackage(str(path), remapped) is None
+    assert geopackage(str(tmp_path / "missing.gpkg"), None) is None
+    assert geopackage(str(tmp_path / "out.fgb"), None) is None
+
+
+def test_a_destination_naming_a_layer_still_works(env, tmp_path):
+    """QGIS 3.22 takes `out.gpkg|layername=x` for a file name; the rows must still reach the file it made."""
+    import processing
+
+    processing.run("mapillary:images", {"EXTENT": EXTENT, "OUTPUT": f"{tmp_path / 'out.gpkg'}|layername=x"})
+    [written] = [p for p in tmp_path.iterdir() if p.name.startswith("out.gpkg")]
+    dataset = ogr.Open(str(written))
+    found = {feature.GetField("id") for feature in dataset.GetLayer(0)}
+    dataset = None
+    assert found == set(expected_images(env))

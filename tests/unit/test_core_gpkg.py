@@ -148,6 +148,21 @@ def test_unknown_table_or_column(tmp_path, table, names):
         append_points(path, table, names, [])
 
 
+def test_another_coordinate_system_is_refused(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    with pytest.raises(GeoPackageError, match="SRS 4326, not 3857"):
+        append_points(path, "images", NAMES, ROWS, srs_id=3857)
+    assert append_points(path, "images", NAMES, ROWS, srs_id=4326) == 3
+
+
+def test_values_sqlite_cannot_store_are_a_plain_error(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    for bad in ("lone surrogate \udcff", 2**64):
+        with pytest.raises(GeoPackageError):
+            append_points(path, "images", NAMES, [(0.0, 0.0, 1, None, None, bad, None)])
+    assert read(path)[2] == 0
+
+
 def test_not_a_geopackage(tmp_path):
     text = tmp_path / "notes.gpkg"
     text.write_text("not sqlite")

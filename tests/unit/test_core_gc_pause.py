@@ -1,0 +1,57 @@
+"""The collector pause: off inside, back on after the last one, never turned on if it was off."""
+
+import gc
+import threading
+
+import pytest
+
+from mapillary_qgis.core.gc_pause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_restored():
+    was = gc.isenabled()
+    yield
+    (gc.enable if was else gc.disable)()
+
+
+def test_paused_inside_and_resumed_after():
+    gc.enable()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_resumed_after_an_error():
+    gc.enable()
+    with pytest.raises(KeyError), gc_paused():
+        raise KeyError("tile")
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_in_threads_resume_once_the_last_ends():
+    gc.enable()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with gc_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(5)
+    with gc_paused():
+        second_in.set()
+        first_out.wait(5)
+        assert not gc.isenabled()  # the first pause ended, this one has not
+    thread.join(5)
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_elsewhere_stays_off():
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
