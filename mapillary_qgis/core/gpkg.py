@@ -21,11 +21,11 @@ from __future__ import annotations
 import sqlite3
 import struct
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, Optional, Sequence, Tuple
 
-__all__ = ["GeoPackageError", "append_points", "iso_utc", "feature_tables"]
+__all__ = ["GeoPackageError", "PointAppender", "append_points", "iso_utc", "feature_tables"]
 
 _FIRST_MS, _LAST_MS = 0, 253402300799999  # 1970-01-01 to 9999-12-31T23:59:59.999Z
 _HEADER = struct.Struct("<2sBBi")  # magic, version 0, flags, srs id
@@ -59,36 +59,92 @@ def append_points(path: str, table: str, names: Sequence[str], rows: Iterable[Tu
 
     With `srs_id`, the table's coordinate system must be that one.
     """
-    with closing(_connect(path)) as connection:
+    with PointAppender(path, table, names, srs_id) as appender:
+        appender.add(rows)
+    return appender.count
+
+
+class PointAppender:
+    """`append_points` in parts: `add` rows as they come; all committed when the `with` block ends.
+
+    An exception in the block (or in `add`) rolls everything back: the file is left as it was.
+    """
+
+    def __init__(self, path: str, table: str, names: Sequence[str], srs_id: Optional[int] = None):
+        self.path, self.table, self.names, self.srs_id = path, table, tuple(names), srs_id
+        self.count = 0
+        self._connection: Optional[sqlite3.Connection] = None
+        self._triggers: list = []
+        self._box: Optional[tuple] = None
+
+    def __enter__(self) -> PointAppender:
+        self._connection = _connect(self.path)
         try:
-            connection.execute("BEGIN IMMEDIATE")  # explicit: the trigger changes belong to the transaction too
-            try:
-                count = _append(connection, table, names, rows, srs_id)
-            except BaseException:
+            with _errors(self.path):
+                self._begin()
+        except BaseException:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            self._connection.close()
+            raise
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        connection, self._connection = self._connection, None
+        try:
+            with _errors(self.path):
+                if kind is None:
+                    for _name, sql in self._triggers:
+                        connection.execute(sql)
+                    _update_contents(connection, self.table, self._box)
+                    connection.execute("COMMIT")
+                else:
+                    connection.execute("ROLLBACK")
+        except BaseException:
+            if connection.in_transaction:
                 connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return count
-        except (sqlite3.Error, ValueError, OverflowError, struct.error) as exc:  # UnicodeError is a ValueError
-            raise GeoPackageError(f"{path}: {exc}") from None
+            raise
+        finally:
+            connection.close()
+
+    def add(self, rows: Iterable[Tuple]) -> None:
+        """Insert rows `(x, y, *values)`; on failure the whole append is rolled back when the block ends."""
+        with _errors(self.path):
+            count, box = _insert(self._connection, self.table, self._geometry_column, self._header,
+                                 self.names, rows, self._next_id, self._index)
+        self.count += count
+        self._next_id += count
+        if box is not None and self._box is not None:
+            old = self._box
+            box = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+        self._box = box or self._box
+
+    def _begin(self) -> None:
+        connection, table = self._connection, self.table
+        connection.execute("BEGIN IMMEDIATE")  # explicit: the trigger changes belong to the transaction too
+        self._geometry_column, srs_id = _geometry_column(connection, table)
+        if self.srs_id is not None and srs_id != self.srs_id:
+            raise GeoPackageError(f"table {table!r} is in SRS {srs_id}, not {self.srs_id}")
+        _check_columns(connection, table, self.names)
+        self._header = _HEADER.pack(b"GP", 0, _FLAGS, srs_id)  # the same for every point
+        self._triggers = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
+            (table, f"rtree_{table}_{self._geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()
+        for name, _sql in self._triggers:
+            connection.execute(f"DROP TRIGGER {_quote(name)}")
+        index = f"rtree_{table}_{self._geometry_column}"
+        found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+        self._index = index if found else None
+        self._next_id = connection.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {_quote(table)}").fetchone()[0] + 1
 
 
-def _append(connection: sqlite3.Connection, table: str, names: Sequence[str], rows: Iterable[Tuple],
-            expected_srs_id: Optional[int]) -> int:
-    geometry_column, srs_id = _geometry_column(connection, table)
-    if expected_srs_id is not None and srs_id != expected_srs_id:
-        raise GeoPackageError(f"table {table!r} is in SRS {srs_id}, not {expected_srs_id}")
-    _check_columns(connection, table, names)
-    triggers = connection.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
-        (table, f"rtree_{table}_{geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()
-    for name, _sql in triggers:
-        connection.execute(f"DROP TRIGGER {_quote(name)}")
-    count, box = _insert(connection, table, geometry_column, srs_id, names, rows)
-    for _name, sql in triggers:
-        connection.execute(sql)
-    _update_contents(connection, table, box)
-    return count
+@contextmanager
+def _errors(path: str) -> Iterator[None]:
+    """SQLite's errors and values it cannot store (UnicodeError is a ValueError) as `GeoPackageError`."""
+    try:
+        yield
+    except (sqlite3.Error, ValueError, OverflowError, struct.error) as exc:
+        raise GeoPackageError(f"{path}: {exc}") from None
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -124,21 +180,17 @@ def _check_columns(connection: sqlite3.Connection, table: str, names: Sequence[s
         raise GeoPackageError(f"table {table!r} has no column {', '.join(missing)}")
 
 
-def _insert(connection, table, geometry_column, srs_id, names, rows) -> Tuple[int, Optional[tuple]]:
-    """Insert the rows and their index entries; (count, (min x, min y, max x, max y) or None)."""
-    columns = ", ".join(_quote(name) for name in (geometry_column, *names))
-    marks = ", ".join("?" * (len(names) + 1))
+def _insert(connection, table, geometry_column, header, names, rows, first_id, index) -> Tuple[int, Optional[tuple]]:
+    """Insert the rows (ids from `first_id`) and their index entries; (count, (min x, min y, max x, max y))."""
     rows = list(rows)
-    header = _HEADER.pack(b"GP", 0, _FLAGS, srs_id)  # the same for every point
-    pack = _WKB_POINT.pack
-    cursor = connection.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {_quote(table)}")
-    first_id = cursor.fetchone()[0] + 1
-    connection.executemany(f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})", (
-        (first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)))
     if not rows:
         return 0, None
-    index = f"rtree_{table}_{geometry_column}"
-    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchone():
+    columns = ", ".join(_quote(name) for name in (geometry_column, *names))
+    marks = ", ".join("?" * (len(names) + 1))
+    pack = _WKB_POINT.pack
+    connection.executemany(f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})", (
+        (first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)))
+    if index is not None:
         connection.executemany(f"INSERT INTO {_quote(index)} VALUES (?, ?, ?, ?, ?)", (
             (first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)))
     xs = [row[0] for row in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional, Sequence, Tuple
+from typing import Callable, Optional, Tuple
 
 from qgis.core import (
     QgsApplication,
@@ -228,14 +228,57 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
 
     # -- tiles in, features out -------------------------------------------------------------
 
-    def load(self, tileset: str, layer: str, area: Area, feedback) -> list:
-        """The records of one tile layer over the area, via the tile cache; failed tiles reported, not fatal."""
+    def load_and_write(self, parameters, context, feedback, spec: ExactSpec, tileset: str, area: Area,
+                       keep: Callable) -> dict:
+        """The records of `spec` over the area that `keep` accepts, as features (exact ids, UTC times) in OUTPUT.
+
+        A new GeoPackage table of points gets each tile's rows while later tiles are still loading
+        (one SQLite transaction, `core/gpkg.py`); any other output gets them through QGIS's sink.
+        """
+        fields = fields_of(spec)
+        sink, dest = self.parameterAsSink(parameters, OUTPUT, context, fields,
+                                          QgsWkbTypes.parseType(spec.geometry), WGS84)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
+        geopackage = outputs.geopackage(dest, parameters.get(OUTPUT)) if spec.geometry == "Point" else None
+        if geopackage is None:
+            records = self.load(tileset, spec.tile_layer, area, feedback, keep)
+            kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
+            if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
+                raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
+            del sink  # closes a file output, so that its date-times can be made exact
+            exact_times.restore(dest, fields, kept)
+            written = len(kept)
+        else:
+            del sink  # the file and its table exist now
+            seen: set = set()
+
+            def add(_tile, decoded: dict) -> None:  # in the order tiles arrive; an id seen before is not added
+                rows = [r for r in decoded.get(spec.tile_layer, ())
+                        if r.id not in seen and keep(r) and area.contains_point(r.lon, r.lat)]
+                seen.update(r.id for r in rows)
+                writer.add(rows)
+
+            try:
+                with outputs.point_writer(geopackage, spec) as writer:
+                    self.load(tileset, spec.tile_layer, area, feedback, keep, on_tile=add)
+            except GeoPackageError as exc:
+                raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
+            written = writer.count
+        feedback.setProgress(100)
+        feedback.pushInfo(tr("{} features written.").format(written))
+        return {OUTPUT: dest}
+
+    def load(self, tileset: str, layer: str, area: Area, feedback, keep: Callable, on_tile=None) -> list:
+        """The records of one tile layer over the area that `keep` accepts, via the tile cache; failed tiles
+        reported, not fatal. With `on_tile`, each tile goes there as it comes (see `TileSource.load`)."""
         total = tile_count(*area.bbox, z=MAX_ZOOM)
         # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
         source = TileSource(self.client, TileCache(tile_cache_dir()), max_workers=FETCH_WORKERS)
         try:
             result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
-                                      progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count))
+                                      progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
+                                      on_tile=on_tile)
         except AreaTooLargeError as exc:
             raise QgsProcessingException(exc.message) from None
         finally:
@@ -253,29 +296,4 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
             feedback.pushInfo(tr("Cancelled: the output holds the {} of {} tiles loaded before.").format(loaded, total))
         else:
             feedback.pushInfo(tr("{} tiles loaded ({} from the cache).").format(loaded, result.from_cache))
-        return result.records.get(layer, [])
-
-    def write(self, parameters, context, feedback, spec: ExactSpec, records: Sequence, area: Area) -> dict:
-        """The records as features of `spec` (exact ids, UTC times) into OUTPUT, those in the area only."""
-        fields = fields_of(spec)
-        sink, dest = self.parameterAsSink(parameters, OUTPUT, context, fields,
-                                          QgsWkbTypes.parseType(spec.geometry), WGS84)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
-        geopackage = outputs.geopackage(dest, parameters.get(OUTPUT)) if spec.geometry == "Point" else None
-        if geopackage is not None:
-            del sink  # the file and its table exist now; the rows go in with one SQLite transaction
-            kept = [r for r in records if area.contains_point(r.lon, r.lat)]
-            try:
-                outputs.append_points(geopackage, spec, kept)
-            except GeoPackageError as exc:
-                raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
-        else:
-            kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
-            if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
-                raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
-            del sink  # closes a file output, so that its date-times can be made exact
-            exact_times.restore(dest, fields, kept)
-        feedback.setProgress(100)
-        feedback.pushInfo(tr("{} features written.").format(len(kept)))
-        return {OUTPUT: dest}
+        return [r for r in result.records.get(layer, []) if keep(r)]

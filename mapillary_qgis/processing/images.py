@@ -34,5 +34,4 @@ class ImagesAlgorithm(MapillaryAlgorithm):
         area = self.area(parameters, context)
         keep = image_matcher(self.image_filters(parameters, context, feedback))
         tileset = MLY1_COMPUTED_PUBLIC.name if self.parameterAsBool(parameters, COMPUTED, context) else spec.tileset
-        records = self.load(tileset, spec.tile_layer, area, feedback)
-        return self.write(parameters, context, feedback, spec, [r for r in records if keep(r)], area)
+        return self.load_and_write(parameters, context, feedback, spec, tileset, area, keep)

@@ -35,5 +35,4 @@ class MapFeaturesAlgorithm(MapillaryAlgorithm):
         area = self.area(parameters, context)
         classes = comma_list(self.parameterAsString(parameters, CLASSES, context))
         keep = feature_matcher(Filters(feature_classes=tuple(classes)))
-        records = self.load(spec.tileset, spec.tile_layer, area, feedback)
-        return self.write(parameters, context, feedback, spec, [r for r in records if keep(r)], area)
+        return self.load_and_write(parameters, context, feedback, spec, spec.tileset, area, keep)

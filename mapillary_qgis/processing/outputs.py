@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from operator import attrgetter
-from typing import Optional, Sequence
+from typing import Iterable, Optional
 
 from qgis.core import QgsProcessingOutputLayerDefinition, QgsProviderRegistry
 
@@ -32,8 +32,11 @@ def geopackage(destination: str, output) -> Optional[dict]:
     return parts if path.lower().endswith(".gpkg") and os.path.isfile(path) else None
 
 
-def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
-    """Insert point records of `spec` into the (closed) GeoPackage `parts`; raises `gpkg.GeoPackageError`."""
+def point_writer(parts: dict, spec: ExactSpec) -> gpkg.PointAppender:
+    """A `with` block that inserts point records of `spec` (`add(records)`) into the closed GeoPackage `parts`.
+
+    Raises `gpkg.GeoPackageError`; on any error nothing is written.
+    """
     path, table = parts.get("path") or "", parts.get("layerName")
     if not table:
         tables = gpkg.feature_tables(path)
@@ -41,13 +44,22 @@ def append_points(parts: dict, spec: ExactSpec, records: Sequence) -> int:
             raise gpkg.GeoPackageError(f"{path}: expected one feature table, found {len(tables)}")
         table = tables[0]
     names = [name for name, _kind in spec.fields]  # the records' own attribute names
-    times = [i for i, (_name, kind) in enumerate(spec.fields) if kind == DATETIME]
-    values = attrgetter(*names)
+    return _RecordAppender(path, table, names, [kind == DATETIME for _name, kind in spec.fields])
 
-    def row(record) -> tuple:
-        items = list(values(record))
-        for i in times:
+
+class _RecordAppender(gpkg.PointAppender):
+    """Records in, GeoPackage rows out: `(lon, lat, *the fields)`, date-times as exact UTC text."""
+
+    def __init__(self, path: str, table: str, names: list, is_time: list):
+        super().__init__(path, table, names, srs_id=4326)
+        self._values = attrgetter(*names)
+        self._times = [i for i, flag in enumerate(is_time) if flag]
+
+    def add(self, records: Iterable) -> None:
+        super().add(map(self._row, records))
+
+    def _row(self, record) -> tuple:
+        items = list(self._values(record))
+        for i in self._times:
             items[i] = gpkg.iso_utc(items[i])
         return (record.lon, record.lat, *items)
-
-    return gpkg.append_points(path, table, names, map(row, records), srs_id=4326)

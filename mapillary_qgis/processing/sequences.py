@@ -28,5 +28,4 @@ class SequencesAlgorithm(MapillaryAlgorithm):
         spec = EXACT["sequences"]
         area = self.area(parameters, context)
         keep = image_matcher(self.image_filters(parameters, context, feedback))
-        records = self.load(spec.tileset, spec.tile_layer, area, feedback)
-        return self.write(parameters, context, feedback, spec, [r for r in records if keep(r)], area)
+        return self.load_and_write(parameters, context, feedback, spec, spec.tileset, area, keep)

@@ -8,7 +8,13 @@ gdal = pytest.importorskip("osgeo.gdal")
 ogr = pytest.importorskip("osgeo.ogr")
 osr = pytest.importorskip("osgeo.osr")
 
-from mapillary_qgis.core.gpkg import GeoPackageError, append_points, feature_tables, iso_utc  # noqa: E402
+from mapillary_qgis.core.gpkg import (  # noqa: E402
+    GeoPackageError,
+    PointAppender,
+    append_points,
+    feature_tables,
+    iso_utc,
+)
 
 NAMES = ("id", "captured_at", "compass_angle", "sequence_id", "is_pano")
 ROWS = [  # (lon, lat, id, captured_at, compass_angle, sequence_id, is_pano)
@@ -107,6 +113,25 @@ def test_appending_twice_adds_and_grows_the_extent(tmp_path):
     rows, extent, count = read(path)
     assert [r[2] for r in rows] == [178993950747668, 9] and count == 2
     assert extent == pytest.approx((-9.1393, 10.0, 38.7223, 50.0))
+
+
+def test_appending_in_parts_commits_once_at_the_end(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    with PointAppender(path, "images", NAMES) as appender:
+        appender.add(ROWS[:1])
+        appender.add([])
+        appender.add(ROWS[1:])
+        assert read(path)[2] == 0  # nothing visible to others before the end
+    assert appender.count == 3 and read(path)[0] == ROWS
+
+
+def test_an_error_in_the_block_writes_nothing(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    with pytest.raises(KeyError), PointAppender(path, "images", NAMES) as appender:
+        appender.add(ROWS)
+        raise KeyError("cancelled by a bug")
+    assert read(path)[2] == 0
+    assert append_points(path, "images", NAMES, ROWS) == 3  # triggers and file intact
 
 
 def test_gdal_validator_accepts_the_file(tmp_path):

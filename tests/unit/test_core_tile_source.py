@@ -77,6 +77,23 @@ def test_demo_block_gives_each_image_once(fake, source):
     print(f"3x3 demo block: {cold * 1000:.0f} ms cold, {cached * 1000:.0f} ms cached")
 
 
+def test_each_tile_handed_on_as_it_comes(fake, source):
+    seen = []
+    threads = set()
+
+    def on_tile(tile, decoded):
+        seen.append((tile, decoded))
+        threads.add(threading.get_ident())
+
+    result = source.load(TILESET, DEMO_TILES, ["image"], on_tile=on_tile)
+    assert sorted(tile for tile, _ in seen) == sorted(DEMO_TILES) and sorted(result.tiles) == sorted(DEMO_TILES)
+    assert threads == {threading.get_ident()}  # the calling thread, never a worker
+    assert result.records == {}  # handed on, not kept
+    images = [r for _, decoded in seen for r in decoded["image"]]
+    inside = {i.id for i in fake.dataset.images if in_bbox(i.lon, i.lat, DEMO_BBOX)}
+    assert len(images) == len(inside) and {r.id for r in images} == inside  # each point in the tile owning it
+
+
 def test_only_requested_layers_and_map_features(fake, source):
     result = source.load(TILESET, DEMO_TILES, ["sequence"])
     assert list(result.records) == ["sequence"]
