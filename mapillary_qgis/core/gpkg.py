@@ -188,11 +188,13 @@ def _insert(connection, table, geometry_column, header, names, rows, first_id, i
     columns = ", ".join(_quote(name) for name in (geometry_column, *names))
     marks = ", ".join("?" * (len(names) + 1))
     pack = _WKB_POINT.pack
-    connection.executemany(f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})", (
-        (first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)))
+    # Lists made first, then handed to SQLite: its work then runs without the GIL for long stretches
+    # instead of taking it back for every row that Python makes (decoding threads want it too).
+    table_rows = [(first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)]
+    connection.executemany(f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})", table_rows)
     if index is not None:
-        connection.executemany(f"INSERT INTO {_quote(index)} VALUES (?, ?, ?, ?, ?)", (
-            (first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)))
+        index_rows = [(first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)]
+        connection.executemany(f"INSERT INTO {_quote(index)} VALUES (?, ?, ?, ?, ?)", index_rows)
     xs = [row[0] for row in rows]
     ys = [row[1] for row in rows]
     return len(rows), (min(xs), min(ys), max(xs), max(ys))
