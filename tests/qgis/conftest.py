@@ -71,3 +71,21 @@ def env(fake_env, monkeypatch, provider):
     monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
     shutil.rmtree(tile_cache_dir(), ignore_errors=True)
     return fake_env
+
+
+def start_tile_server(fake):
+    """The plugin's loopback tile server, reading tiles from the fake."""
+    from mapillary_qgis.core.tile_server import LocalTileServer
+    from mapillary_qgis.core.tile_source import TileSource
+
+    client = Client(graph_url=fake.graph_url, tiles_url=fake.tiles_url, max_retries=0)
+    return LocalTileServer(TileSource(client)).start()
+
+
+@pytest.fixture
+def server(fake_env):
+    """A running loopback tile server on the fake, with the fake's token set."""
+    Client.set_token(fake_env.token)
+    running = start_tile_server(fake_env)
+    yield running
+    running.stop()

@@ -7,7 +7,6 @@ behave the way compat says, not the same way.
 import re
 import warnings
 
-import pytest
 from qgis.core import (
     QgsField,
     QgsMarkerSymbol,
@@ -17,13 +16,12 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from mapillary_qgis.client import Client
 from mapillary_qgis.qgis_glue import compat
 from mapillary_qgis.qgis_glue.coverage import coverage_layer
 from tests.fake_mapillary.tilemath import tile_for
 
 from .rendering import drawn_pixels, render
-from .test_coverage import CX, CY, demo_tile_extent, start_server
+from .test_coverage import CX, CY, demo_tile_extent
 
 
 def test_version_number_matches_the_version_string():
@@ -41,30 +39,22 @@ def test_as_qgis_int_matches_what_the_readme_reports():
     assert as_qgis_int(178993950747668) == 1188686868
 
 
-@pytest.fixture
-def tile_server(fake_env):
-    Client.set_token(fake_env.token)
-    running = start_server(fake_env)
-    yield running
-    running.stop()
-
-
-def drawn_where(tile_server, expression: str) -> int:
+def drawn_where(server, expression: str) -> int:
     """Pixels the coverage layer draws for the images its own decoder finds matching `expression`."""
     style = QgsVectorTileBasicRendererStyle("probe", "image", QgsWkbTypes.GeometryType.PointGeometry)
     style.setSymbol(QgsMarkerSymbol.createSimple({"size": "4", "color": "255,0,0"}))
     style.setFilterExpression(expression)
     renderer = QgsVectorTileBasicRenderer()
     renderer.setStyles([style])
-    layer = coverage_layer("coverage", tile_server)
+    layer = coverage_layer("coverage", server)
     layer.setRenderer(renderer)
     return drawn_pixels(render([layer], demo_tile_extent()))
 
 
-def test_the_vector_tile_decoder_keeps_64_bit_ids_as_compat_says(tile_server, fake_env):
+def test_the_vector_tile_decoder_keeps_64_bit_ids_as_compat_says(server, fake_env):
     image = next(i for i in fake_env.dataset.images if i.id > 2**32 and tile_for(i.lon, i.lat, 14) == (CX, CY))
-    exact = drawn_where(tile_server, f'"id" = {image.id}')
-    truncated = drawn_where(tile_server, f'"id" = {as_qgis_int(image.id)}')
+    exact = drawn_where(server, f'"id" = {image.id}')
+    truncated = drawn_where(server, f'"id" = {as_qgis_int(image.id)}')
     if compat.VECTOR_TILE_KEEPS_INT64:
         assert exact > 0 and truncated == 0
     else:

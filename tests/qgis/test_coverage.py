@@ -20,22 +20,10 @@ from mapillary_qgis.qgis_glue.coverage import (
 from tests.fake_mapillary.dataset import DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_for
 
+from .conftest import start_tile_server
 from .rendering import drawn_pixels, render
 
 CX, CY = tile_for(*DEMO_CENTER, 14)
-
-
-def start_server(fake):
-    client = Client(graph_url=fake.graph_url, tiles_url=fake.tiles_url, max_retries=0)
-    return LocalTileServer(TileSource(client)).start()
-
-
-@pytest.fixture
-def server(fake_env):
-    Client.set_token(fake_env.token)
-    running = start_server(fake_env)
-    yield running
-    running.stop()
 
 
 def demo_tile_extent(zoom_out: int = 0):
@@ -99,7 +87,7 @@ def test_saved_project_holds_no_token_and_reopens_in_a_new_session(server, fake_
     assert fake_env.token not in xml and "access_token" not in xml and "8f3a1c7e9b2d4f60a5e7c3b1d9f2e4a6" not in xml
     assert server.base_url in xml
 
-    next_session = start_server(fake_env)  # QGIS restarted: another port, another session
+    next_session = start_tile_server(fake_env)  # QGIS restarted: another port, another session
     try:
         reopened = QgsProject()
         assert reopened.read(str(path))
