@@ -148,7 +148,9 @@ def session(qtbot, iface, fake, tmp_path, texts):
         downloaded = run_algorithm("downloadimages", {"INPUT": images["OUTPUT"], "SIZE": 0,
                                                       "FOLDER": str(tmp_path / "pictures")}, texts)
         assert downloaded["DOWNLOADED"] > 0
-        shutil.rmtree(tile_cache_dir())  # the tiles must come from the fake, which now refuses the token
+        # The tiles must come from the fake, which now refuses the token; the layers' loads write the cache too.
+        qtbot.waitUntil(lambda: QgsApplication.taskManager().countActiveTasks() == 0, timeout=15000)
+        shutil.rmtree(tile_cache_dir())
         fake.inject("invalid_token", host="tiles", count=None)
         with pytest.raises(QgsProcessingException) as refused:
             run_algorithm("images", {"EXTENT": extent, "OUTPUT": str(tmp_path / "refused.gpkg")}, texts)
