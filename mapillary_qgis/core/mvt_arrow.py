@@ -11,12 +11,11 @@ feature, with the same results.
 
 from __future__ import annotations
 
-from math import atan, degrees, sinh
 from typing import Optional, Sequence
 
 from osgeo import ogr
 
-from .tilemath import EARTH_RADIUS
+from .tilemath import EARTH_RADIUS, mercator_y_to_lat
 
 try:
     import numpy as np
@@ -32,13 +31,12 @@ _POINT_WKB = [("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")]  # l
 _KINDS = {int: "iu", float: "iuf", bool: "biu", str: "S"}  # numpy dtype kinds each property type accepts
 
 
-def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float, defaults: dict) -> Optional[list]:
+def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optional[list]:
     """Rows `(id, lon, lat, *the other properties in the order of props)` of the points `tile` owns.
 
-    `tile` has `min_x`, `max_y` and `size` (its Mercator rectangle); a point is
-    owned when it lies within its west and north edges inclusive, east and south
-    exclusive (`edge_eps` in tile widths). Features without an id are left out;
-    a missing property is None, or its value in `defaults`.
+    `tile.owns(xs, ys)` tells, element by element, which Mercator points the
+    tile owns. Features without an id are left out; a missing property is
+    None, or its value in `defaults`.
     None: this layer needs the per-feature reader.
     """
     if not ENABLED:
@@ -55,7 +53,7 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float, defaults:
         return None
     try:
         for batch in stream:
-            part = _batch_rows(batch, geometry_column, tile, props, columns, edge_eps, defaults)
+            part = _batch_rows(batch, geometry_column, tile, props, columns, defaults)
             if part is None:
                 return None
             rows.extend(part)
@@ -66,14 +64,12 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, edge_eps: float, defaults:
     return rows
 
 
-def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: dict, edge_eps: float,
+def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: dict,
                 defaults: dict) -> Optional[list]:
     points = _points(batch.get(geometry_column))
     if points is None:
         return None
-    fx = (points["x"] - tile.min_x) / tile.size
-    fy = (tile.max_y - points["y"]) / tile.size
-    keep = (fx >= -edge_eps) & (fx < 1.0 - edge_eps) & (fy >= -edge_eps) & (fy < 1.0 - edge_eps)
+    keep = tile.owns(points["x"], points["y"])
     ids = batch.get(columns["id"])
     if ids is None:
         return []
@@ -82,10 +78,10 @@ def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: d
     if any(column is None for column in values):
         return None
     mx, my = points["x"][keep], points["y"][keep]
-    lons = np.degrees(mx / EARTH_RADIUS).tolist()
-    # math, not numpy: numpy's arctan and sinh may differ from the C library's in the last bit, and the
-    # per-feature reader (tilemath.mercator_to_lonlat) must give the same latitudes to the bit.
-    lats = [degrees(atan(sinh(y / EARTH_RADIUS))) for y in my.tolist()]
+    lons = np.degrees(mx / EARTH_RADIUS).tolist()  # the same operations as math.degrees: the same bits
+    # Not numpy's arctan and sinh, which may differ from the C library's in the last bit: the
+    # per-feature reader's own function, so that both give the same latitudes to the bit.
+    lats = list(map(mercator_y_to_lat, my.tolist()))
     ids, others = values[0], values[1:]
     return list(zip(ids, lons, lats, *others))
 

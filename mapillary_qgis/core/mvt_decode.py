@@ -111,10 +111,11 @@ class _Tile:
         self.size = self.max_x - self.min_x
         self._polygon: Optional[ogr.Geometry] = None
 
-    def owns(self, mx: float, my: float) -> bool:
+    def owns(self, mx, my):
+        """Whether the tile owns the point; element by element for numpy arrays (the Arrow reader's)."""
         fx = (mx - self.min_x) / self.size
         fy = (self.max_y - my) / self.size
-        return -_EDGE_EPS <= fx < 1.0 - _EDGE_EPS and -_EDGE_EPS <= fy < 1.0 - _EDGE_EPS
+        return (fx >= -_EDGE_EPS) & (fx < 1.0 - _EDGE_EPS) & (fy >= -_EDGE_EPS) & (fy < 1.0 - _EDGE_EPS)
 
     def clip(self, geometry: ogr.Geometry) -> ogr.Geometry:
         min_x, max_x, min_y, max_y = geometry.GetEnvelope()
@@ -212,7 +213,7 @@ def _points(layer: ogr.Layer, tile: _Tile, props: dict, defaults: Optional[dict]
     A property a feature lacks is None, or its value in `defaults`.
     """
     defaults = defaults or {}
-    rows = arrow_points(layer, tile, props, _EDGE_EPS, defaults)
+    rows = arrow_points(layer, tile, props, defaults)
     return _feature_points(layer, tile, props, defaults) if rows is None else rows
 
 

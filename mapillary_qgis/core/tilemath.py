@@ -21,7 +21,12 @@ def lonlat_to_mercator(lon: float, lat: float) -> tuple[float, float]:
 
 def mercator_to_lonlat(mx: float, my: float) -> tuple[float, float]:
     """EPSG:3857 to EPSG:4326."""
-    return math.degrees(mx / EARTH_RADIUS), math.degrees(math.atan(math.sinh(my / EARTH_RADIUS)))
+    return math.degrees(mx / EARTH_RADIUS), mercator_y_to_lat(my)
+
+
+def mercator_y_to_lat(my: float) -> float:
+    """The latitude of an EPSG:3857 y."""
+    return math.degrees(math.atan(math.sinh(my / EARTH_RADIUS)))
 
 
 def lonlat_to_tile_fraction(lon: float, lat: float, z: int) -> tuple[float, float]:

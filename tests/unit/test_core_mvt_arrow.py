@@ -96,8 +96,8 @@ def test_the_arrow_reader_takes_the_real_tile(fixtures_dir):
     gdal.FileFromMemBuffer(path, real_tile)
     try:
         dataset = gdal.OpenEx(path, gdal.OF_VECTOR, allowed_drivers=["MVT"], open_options=["X=0", "Y=0", "Z=14"])
-        tile = type("Tile", (), {"min_x": -1e9, "max_y": 1e9, "size": 2e9})()  # owns everything
-        rows = mvt_arrow.arrow_points(dataset.GetLayerByName("image"), tile, {"id": int, "captured_at": int}, 0.0, {})
+        tile = type("Tile", (), {"owns": staticmethod(lambda xs, ys: xs == xs)})()  # owns every point
+        rows = mvt_arrow.arrow_points(dataset.GetLayerByName("image"), tile, {"id": int, "captured_at": int}, {})
         dataset = None
     finally:
         gdal.Unlink(path)
