@@ -110,14 +110,22 @@ class PointAppender:
     def add(self, rows: Iterable[Tuple]) -> None:
         """Insert rows `(x, y, *values)`; on failure the whole append is rolled back when the block ends."""
         with _errors(self.path):
-            count, box = _insert(self._connection, self.table, self._geometry_column, self._header,
-                                 self.names, rows, self._next_id, self._index)
-        self.count += count
-        self._next_id += count
-        if box is not None and self._box is not None:
-            old = self._box
-            box = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
-        self._box = box or self._box
+            rows = list(rows)
+            if not rows:
+                return
+            first_id, pack, header = self._next_id, _WKB_POINT.pack, self._header
+            # Lists made first, then handed to SQLite: its work then runs without the GIL for long stretches
+            # instead of taking it back for every row that Python makes (decoding threads want it too).
+            table_rows = [(first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)]
+            self._connection.executemany(self._insert_sql, table_rows)
+            if self._index is not None:
+                index_rows = [(first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)]
+                self._connection.executemany(f"INSERT INTO {_quote(self._index)} VALUES (?, ?, ?, ?, ?)", index_rows)
+        self.count += len(rows)
+        self._next_id += len(rows)
+        xs = [row[0] for row in rows]
+        ys = [row[1] for row in rows]
+        self._box = _union(self._box, (min(xs), min(ys), max(xs), max(ys)))
 
     def _begin(self) -> None:
         connection, table = self._connection, self.table
@@ -127,6 +135,9 @@ class PointAppender:
             raise GeoPackageError(f"table {table!r} is in SRS {srs_id}, not {self.srs_id}")
         _check_columns(connection, table, self.names)
         self._header = _HEADER.pack(b"GP", 0, _FLAGS, srs_id)  # the same for every point
+        columns = ", ".join(_quote(name) for name in (self._geometry_column, *self.names))
+        marks = ", ".join("?" * (len(self.names) + 1))
+        self._insert_sql = f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})"
         self._triggers = connection.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
             (table, f"rtree_{table}_{self._geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()
@@ -180,32 +191,18 @@ def _check_columns(connection: sqlite3.Connection, table: str, names: Sequence[s
         raise GeoPackageError(f"table {table!r} has no column {', '.join(missing)}")
 
 
-def _insert(connection, table, geometry_column, header, names, rows, first_id, index) -> Tuple[int, Optional[tuple]]:
-    """Insert the rows (ids from `first_id`) and their index entries; (count, (min x, min y, max x, max y))."""
-    rows = list(rows)
-    if not rows:
-        return 0, None
-    columns = ", ".join(_quote(name) for name in (geometry_column, *names))
-    marks = ", ".join("?" * (len(names) + 1))
-    pack = _WKB_POINT.pack
-    # Lists made first, then handed to SQLite: its work then runs without the GIL for long stretches
-    # instead of taking it back for every row that Python makes (decoding threads want it too).
-    table_rows = [(first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)]
-    connection.executemany(f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})", table_rows)
-    if index is not None:
-        index_rows = [(first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)]
-        connection.executemany(f"INSERT INTO {_quote(index)} VALUES (?, ?, ?, ?, ?)", index_rows)
-    xs = [row[0] for row in rows]
-    ys = [row[1] for row in rows]
-    return len(rows), (min(xs), min(ys), max(xs), max(ys))
+def _union(box: Optional[tuple], other: Optional[tuple]) -> Optional[tuple]:
+    """The rectangle `(min x, min y, max x, max y)` holding both (either may be None)."""
+    if box is None or other is None:
+        return other if box is None else box
+    return min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3])
 
 
 def _update_contents(connection, table: str, box: Optional[tuple]) -> None:
     if box is not None:
         old = connection.execute(
             "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)).fetchone()
-        if old and None not in old:
-            box = (min(box[0], old[0]), min(box[1], old[1]), max(box[2], old[2]), max(box[3], old[3]))
+        box = _union(box, old if old and None not in old else None)
         connection.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
             "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?", (*box, table))

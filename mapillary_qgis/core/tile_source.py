@@ -167,8 +167,10 @@ class TileSource:
                     result.from_cache += outcome.from_cache
                     result.requested += outcome.requested
                     if outcome.error is None:
-                        values[tile] = outcome.value if on_tile is None else None  # kept, or handed on
-                        if on_tile is not None:
+                        if on_tile is None:
+                            values[tile] = outcome.value
+                        else:  # handed on, not kept
+                            values[tile] = None
                             on_tile(tile, outcome.value)
                     else:
                         result.failures[tile] = outcome.error

@@ -44,16 +44,16 @@ def point_writer(parts: dict, spec: ExactSpec) -> gpkg.PointAppender:
             raise gpkg.GeoPackageError(f"{path}: expected one feature table, found {len(tables)}")
         table = tables[0]
     names = [name for name, _kind in spec.fields]  # the records' own attribute names
-    return _RecordAppender(path, table, names, [kind == DATETIME for _name, kind in spec.fields])
+    return _RecordAppender(path, table, names, [i for i, (_name, kind) in enumerate(spec.fields) if kind == DATETIME])
 
 
 class _RecordAppender(gpkg.PointAppender):
     """Records in, GeoPackage rows out: `(lon, lat, *the fields)`, date-times as exact UTC text."""
 
-    def __init__(self, path: str, table: str, names: list, is_time: list):
+    def __init__(self, path: str, table: str, names: list, times: list):
         super().__init__(path, table, names, srs_id=4326)
         self._values = attrgetter(*names)
-        self._times = [i for i, flag in enumerate(is_time) if flag]
+        self._times = times  # the indexes of the date-time fields
 
     def add(self, records: Iterable) -> None:
         super().add(map(self._row, records))
