@@ -11,9 +11,10 @@ The table must exist (QGIS's file writer made it, with its fields and
 spatial index). The spatial index triggers call GDAL's SQL functions
 (`ST_IsEmpty`, `ST_MinX`, ...), which a plain SQLite connection lacks, and
 GDAL's feature-count triggers run one UPDATE per row; so both are set aside
-for the transaction, the index rows inserted directly (a point's box is the
-point), the count and the layer's extent in `gpkg_contents` set once, and
-the triggers put back unchanged.
+for the transaction, the index filled directly at the end (a point's box is
+the point; an empty index is written as a packed tree at once,
+`rtree_pack.py`), the count and the layer's extent in `gpkg_contents` set
+once, and the triggers put back unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import time
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Tuple
+
+from . import rtree_pack
+from .sqlite_batch import insert_rows
 
 __all__ = ["GeoPackageError", "PointAppender", "append_points", "iso_utc", "feature_tables"]
 
@@ -76,6 +80,7 @@ class PointAppender:
         self._connection: Optional[sqlite3.Connection] = None
         self._triggers: list = []
         self._box: Optional[tuple] = None
+        self._points: list = []  # (first rowid, xs, ys) of each `add`, for the spatial index
 
     def __enter__(self) -> PointAppender:
         self._connection = _connect(self.path)
@@ -94,6 +99,7 @@ class PointAppender:
         try:
             with _errors(self.path):
                 if kind is None:
+                    self._fill_index(connection)
                     for _name, sql in self._triggers:
                         connection.execute(sql)
                     _update_contents(connection, self.table, self._box)
@@ -114,18 +120,35 @@ class PointAppender:
             if not rows:
                 return
             first_id, pack, header = self._next_id, _WKB_POINT.pack, self._header
-            # Lists made first, then handed to SQLite: its work then runs without the GIL for long stretches
-            # instead of taking it back for every row that Python makes (decoding threads want it too).
+            # Lists made first, then handed to SQLite a hundred rows a statement: its work then runs without
+            # the GIL for long stretches instead of taking it back for every row (decoding threads want it too).
             table_rows = [(first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)]
-            self._connection.executemany(self._insert_sql, table_rows)
-            if self._index is not None:
-                index_rows = [(first_id + i, row[0], row[0], row[1], row[1]) for i, row in enumerate(rows)]
-                self._connection.executemany(f"INSERT INTO {_quote(self._index)} VALUES (?, ?, ?, ?, ?)", index_rows)
+            insert_rows(self._connection, self._insert, table_rows)
         self.count += len(rows)
         self._next_id += len(rows)
         xs = [row[0] for row in rows]
         ys = [row[1] for row in rows]
         self._box = _union(self._box, (min(xs), min(ys), max(xs), max(ys)))
+        if self._index is not None:  # indexed all at once at the end
+            self._points.append((first_id, xs, ys))
+
+    def _fill_index(self, connection: sqlite3.Connection) -> None:
+        """The spatial index entries of the rows added: a packed tree written at once when the index was
+        empty, else (or if SQLite refuses that) one row at a time."""
+        if self._index is None or not self._points:
+            return
+        ids = [first + i for first, xs, _ys in self._points for i in range(len(xs))]
+        xs = [x for _first, part, _ys in self._points for x in part]
+        ys = [y for _first, _xs, part in self._points for y in part]
+        connection.execute("SAVEPOINT pack_index")
+        try:
+            packed = rtree_pack.pack_into(connection, self._index, ids, xs, ys)
+        except sqlite3.Error:  # a build of SQLite that protects the shadow tables ("defensive" mode)
+            packed = False
+            connection.execute("ROLLBACK TO pack_index")
+        connection.execute("RELEASE pack_index")
+        if not packed:
+            insert_rows(connection, f"INSERT INTO {_quote(self._index)}", list(zip(ids, xs, xs, ys, ys)))
 
     def _begin(self) -> None:
         connection, table = self._connection, self.table
@@ -136,8 +159,7 @@ class PointAppender:
         _check_columns(connection, table, self.names)
         self._header = _HEADER.pack(b"GP", 0, _FLAGS, srs_id)  # the same for every point
         columns = ", ".join(_quote(name) for name in (self._geometry_column, *self.names))
-        marks = ", ".join("?" * (len(self.names) + 1))
-        self._insert_sql = f"INSERT INTO {_quote(table)} (rowid, {columns}) VALUES (?, {marks})"
+        self._insert = f"INSERT INTO {_quote(table)} (rowid, {columns})"
         self._triggers = connection.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
             (table, f"rtree_{table}_{self._geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()

@@ -221,3 +221,47 @@ def test_feature_tables(tmp_path):
 ])
 def test_iso_utc(ms, text):
     assert iso_utc(ms) == text
+
+
+def rtree_check(path):
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT rtreecheck('rtree_images_geom')").fetchone()[0], connection.execute(
+            "SELECT count(*) FROM rtree_images_geom_node").fetchone()[0]
+
+
+def many_rows(count):
+    return [(-9.2 + (i % 100) * 1e-3, 38.7 + (i // 100) * 1e-3, 10**14 + i, None, None, None, None)
+            for i in range(count)]
+
+
+def test_a_new_index_is_written_as_a_packed_tree(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    rows = many_rows(5_000)
+    with PointAppender(path, "images", NAMES) as appender:
+        appender.add(rows[:3_000])
+        appender.add(rows[3_000:])
+    check, nodes = rtree_check(path)
+    assert check == "ok"
+    assert nodes == 99 + 2 + 1  # 5,000 points, at most 51 a node: 99 leaves, 2 nodes above them, the root
+    found, _extent, _count = read(path, spatial_filter=(-9.2 + 0.0105, 38.7 + 0.0105, -9.2 + 0.0125, 38.7 + 0.0125))
+    assert sorted(row[2] for row in found) == [10**14 + y * 100 + x for y in (11, 12) for x in (11, 12)]
+
+
+def test_if_sqlite_refuses_the_packed_tree_the_rows_are_indexed_one_by_one(tmp_path, monkeypatch):
+    from mapillary_qgis.core import rtree_pack
+
+    real = rtree_pack.pack_into
+
+    def half_written_then_refused(connection, *args):
+        real(connection, *args)
+        raise sqlite3.OperationalError("table rtree_images_geom_node may not be modified")
+
+    monkeypatch.setattr(rtree_pack, "pack_into", half_written_then_refused)
+    path = make_gpkg(tmp_path / "out.gpkg")
+    assert append_points(path, "images", NAMES, many_rows(500)) == 500
+    check, nodes = rtree_check(path)
+    assert check == "ok"
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM rtree_images_geom").fetchone()[0] == 500
+    found, _extent, _count = read(path, spatial_filter=(-9.2 + 0.0105, 38.7 + 0.0005, -9.2 + 0.0115, 38.7 + 0.0015))
+    assert [row[2] for row in found] == [10**14 + 111]
