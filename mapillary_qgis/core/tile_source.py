@@ -30,6 +30,7 @@ ZXY = Tuple[int, int, int]
 Cancelled = Union[Callable[[], bool], threading.Event, None]
 Progress = Optional[Callable[[int, int], None]]
 OnTile = Optional[Callable[[ZXY, Dict[str, list]], None]]
+Meanwhile = Optional[Callable[[], None]]
 DEFAULT_MAX_TILES = 64
 DECODERS = max(1, min(4, os.cpu_count() or 1))
 _POLL_S = 0.1  # how often the collecting thread looks at `cancelled`
@@ -103,15 +104,20 @@ class TileSource:
         return result
 
     def load(self, tileset: str, tiles: Iterable[ZXY], layers: Optional[Sequence[str]] = None,
-             cancelled: Cancelled = None, progress: Progress = None, on_tile: OnTile = None) -> LoadResult:
+             cancelled: Cancelled = None, progress: Progress = None, on_tile: OnTile = None,
+             meanwhile: Meanwhile = None) -> LoadResult:
         """Decoded records of `layers` (None: all) over `tiles`, each image, feature and sequence once.
 
         With `on_tile(tile, {layer: records})`, each tile's records go there as soon as the tile is
         decoded (in the calling thread, in the order tiles arrive), and `records` stays empty.
+        `meanwhile()` runs once in the calling thread as soon as the tiles are asked for, before the
+        first one is awaited (to prepare for them while they travel); an exception from it stops the
+        load and is raised. It does not run when there is nothing to load or the load was cancelled
+        before it began.
         """
         result = LoadResult()
         wanted = tuple(LAYERS if layers is None else layers)
-        values = self._run(tileset, tiles, wanted, cancelled, progress, result, on_tile)
+        values = self._run(tileset, tiles, wanted, cancelled, progress, result, on_tile, meanwhile)
         result.tiles = list(values)
         if on_tile is not None:
             return result
@@ -127,7 +133,8 @@ class TileSource:
 
     def load_bbox(self, tileset: str, bbox_lonlat: Tuple[float, float, float, float],
                   layers: Optional[Sequence[str]] = None, max_tiles: int = DEFAULT_MAX_TILES,
-                  cancelled: Cancelled = None, progress: Progress = None, on_tile: OnTile = None) -> LoadResult:
+                  cancelled: Cancelled = None, progress: Progress = None, on_tile: OnTile = None,
+                  meanwhile: Meanwhile = None) -> LoadResult:
         """`load` over the z14 tiles covering `(west, south, east, north)` in degrees."""
         count = tile_count(*bbox_lonlat, z=MAX_ZOOM)
         if count > max_tiles:
@@ -136,11 +143,12 @@ class TileSource:
                 "Zoom in or choose a smaller area."
             )
         tiles = [(MAX_ZOOM, x, y) for x, y in tiles_for_bbox(*bbox_lonlat, z=MAX_ZOOM)]
-        return self.load(tileset, tiles, layers, cancelled, progress, on_tile)
+        return self.load(tileset, tiles, layers, cancelled, progress, on_tile, meanwhile)
 
     # -- the pool -------------------------------------------------------------
 
-    def _run(self, tileset, tiles, layers, cancelled, progress, result, on_tile=None) -> Dict[ZXY, object]:
+    def _run(self, tileset, tiles, layers, cancelled, progress, result, on_tile=None,
+             meanwhile=None) -> Dict[ZXY, object]:
         """Run `_one` over the tiles; successful values by tile, in the order of `tiles`."""
         if tileset not in TILESETS:
             raise ValueError(f"Unknown Mapillary tileset {tileset!r}; expected one of {sorted(TILESETS)}.")
@@ -154,6 +162,8 @@ class TileSource:
         futures = {}
         try:
             futures = {self._pool.submit(self._one, tileset, tile, layers, stop): tile for tile in order}
+            if meanwhile is not None:
+                meanwhile()
             pending, done = set(futures), 0
             while pending and result.fatal is None:
                 if is_cancelled():

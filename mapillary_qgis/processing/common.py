@@ -7,6 +7,7 @@ parameter and never appears in feedback or history.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Callable, Optional, Tuple
@@ -35,6 +36,7 @@ from ..client import Client
 from ..core.creators import CreatorDirectory
 from ..core.filters import PANORAMAS, Filters
 from ..core.gpkg import GeoPackageError
+from ..core.records import merge_unique
 from ..core.tile_cache import TileCache
 from ..core.tile_source import AreaTooLargeError, TileSource
 from ..core.tilemath import tile_count
@@ -232,53 +234,34 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
                        keep: Callable) -> dict:
         """The records of `spec` over the area that `keep` accepts, as features (exact ids, UTC times) in OUTPUT.
 
-        A new GeoPackage table of points gets each tile's rows while later tiles are still loading
-        (one SQLite transaction, `core/gpkg.py`); any other output gets them through QGIS's sink.
+        The output is made while the first tiles are on their way. A new GeoPackage table of points
+        gets each tile's rows while later tiles are still loading (one SQLite transaction,
+        `core/gpkg.py`); any other output gets them through QGIS's sink once all tiles are in.
         """
-        fields = fields_of(spec)
-        sink, dest = self.parameterAsSink(parameters, OUTPUT, context, fields,
-                                          QgsWkbTypes.parseType(spec.geometry), WGS84)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, OUTPUT))
-        geopackage = outputs.geopackage(dest, parameters.get(OUTPUT)) if spec.geometry == "Point" else None
-        if geopackage is None:
-            records = self.load(tileset, spec.tile_layer, area, feedback, keep)
-            kept = [f for f in features(spec, records, fields) if area.contains(f.geometry())]
-            if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
-                raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
-            del sink  # closes a file output, so that its date-times can be made exact
-            exact_times.restore(dest, fields, kept)
-            written = len(kept)
-        else:
-            del sink  # the file and its table exist now
-            seen: set = set()
-
-            def add(_tile, decoded: dict) -> None:  # in the order tiles arrive; an id seen before is not added
-                rows = [r for r in decoded.get(spec.tile_layer, ())
-                        if r.id not in seen and keep(r) and area.contains_point(r.lon, r.lat)]
-                seen.update(r.id for r in rows)
-                writer.add(rows)
-
-            try:
-                with outputs.point_writer(geopackage, spec) as writer:
-                    self.load(tileset, spec.tile_layer, area, feedback, keep, on_tile=add)
-            except GeoPackageError as exc:
-                raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
-            written = writer.count
+        output = _Output(self, parameters, context, spec, keep, area)
+        try:
+            with output:
+                result = self.load(tileset, spec.tile_layer, area, feedback,
+                                   on_tile=output.add_tile if spec.geometry == "Point" else None,
+                                   meanwhile=output.open)
+                output.open()  # when no tile was asked for (a cancelled run still gets its output)
+        except GeoPackageError as exc:
+            raise QgsProcessingException(tr("The features could not be written: {}").format(exc)) from None
+        written = output.write_to_sink(result)
         feedback.setProgress(100)
         feedback.pushInfo(tr("{} features written.").format(written))
-        return {OUTPUT: dest}
+        return {OUTPUT: output.dest}
 
-    def load(self, tileset: str, layer: str, area: Area, feedback, keep: Callable, on_tile=None) -> list:
-        """The records of one tile layer over the area that `keep` accepts, via the tile cache; failed tiles
-        reported, not fatal. With `on_tile`, each tile goes there as it comes (see `TileSource.load`)."""
+    def load(self, tileset: str, layer: str, area: Area, feedback, on_tile=None, meanwhile=None):
+        """`TileSource.load` of one tile layer over the area, via the tile cache; failed tiles reported,
+        not fatal. With `on_tile`, each tile goes there as it comes (see `TileSource.load`)."""
         total = tile_count(*area.bbox, z=MAX_ZOOM)
         # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
         source = TileSource(self.client, TileCache(tile_cache_dir()), max_workers=FETCH_WORKERS)
         try:
             result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
                                       progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
-                                      on_tile=on_tile)
+                                      on_tile=on_tile, meanwhile=meanwhile)
         except AreaTooLargeError as exc:
             raise QgsProcessingException(exc.message) from None
         finally:
@@ -296,4 +279,76 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
             feedback.pushInfo(tr("Cancelled: the output holds the {} of {} tiles loaded before.").format(loaded, total))
         else:
             feedback.pushInfo(tr("{} tiles loaded ({} from the cache).").format(loaded, result.from_cache))
-        return [r for r in result.records.get(layer, []) if keep(r)]
+        return result
+
+
+class _Output:
+    """OUTPUT of `load_and_write`: made once (`open`), then fed tile by tile (`add_tile`), in a `with` block.
+
+    Points for a new GeoPackage table go straight into it as each tile arrives; for any other output
+    the tiles are kept and written through QGIS's sink after the block (`write_to_sink`).
+    """
+
+    def __init__(self, algorithm: MapillaryAlgorithm, parameters, context, spec: ExactSpec, keep: Callable,
+                 area: Area):
+        self.algorithm, self.parameters, self.context, self.spec, self.keep, self.area = (
+            algorithm, parameters, context, spec, keep, area)
+        self.fields = fields_of(spec)
+        self.dest: Optional[str] = None
+        self.sink = None  # QGIS's sink, when the rows are not written directly
+        self.writer = None  # outputs.point_writer, when the rows go straight into a GeoPackage
+        self._stack = ExitStack()
+        self._seen: set = set()  # ids written already
+        self._arrived: dict = {}  # tile -> records, for the sink
+
+    def __enter__(self) -> _Output:
+        self._stack.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return self._stack.__exit__(*exc)
+
+    def open(self) -> None:
+        """Create the file and its table (QGIS's writer, every option of the destination); once."""
+        if self.dest is not None:
+            return
+        sink, self.dest = self.algorithm.parameterAsSink(
+            self.parameters, OUTPUT, self.context, self.fields, QgsWkbTypes.parseType(self.spec.geometry), WGS84)
+        if sink is None:
+            raise QgsProcessingException(self.algorithm.invalidSinkError(self.parameters, OUTPUT))
+        geopackage = None
+        if self.spec.geometry == "Point":
+            geopackage = outputs.geopackage(self.dest, self.parameters.get(OUTPUT))
+        if geopackage is None:
+            self.sink = sink
+            return
+        del sink  # closed: the file and its table exist now
+        self.writer = self._stack.enter_context(outputs.point_writer(geopackage, self.spec))
+
+    def add_tile(self, tile, decoded: dict) -> None:
+        """One tile's points, in the order tiles arrive; an id written before is not written again."""
+        records = decoded.get(self.spec.tile_layer, ())
+        if self.writer is None:
+            self._arrived[tile] = records
+            return
+        seen, keep, inside = self._seen, self.keep, self.area.contains_point
+        rows = [r for r in records if r.id not in seen and keep(r) and inside(r.lon, r.lat)]
+        seen.update(r.id for r in rows)
+        self.writer.add(rows)
+
+    def write_to_sink(self, result) -> int:
+        """How many features the output holds; for QGIS's sink, the records written now, exact times restored."""
+        if self.writer is not None:
+            return self.writer.count
+        if self.spec.geometry == "Point":  # each id once, in the order of the tiles
+            records = merge_unique([self._arrived[tile] for tile in result.tiles if tile in self._arrived])
+        else:
+            records = result.records.get(self.spec.tile_layer, [])
+        records = [r for r in records if self.keep(r)]
+        kept = [f for f in features(self.spec, records, self.fields) if self.area.contains(f.geometry())]
+        sink, self.sink = self.sink, None
+        if not sink.addFeatures(kept, QgsFeatureSink.Flag.FastInsert):
+            raise QgsProcessingException(tr("The features could not be written: {}").format(sink.lastError()))
+        del sink  # closes a file output, so that its date-times can be made exact
+        exact_times.restore(self.dest, self.fields, kept)
+        return len(kept)

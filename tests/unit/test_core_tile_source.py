@@ -94,6 +94,39 @@ def test_each_tile_handed_on_as_it_comes(fake, source):
     assert len(images) == len(inside) and {r.id for r in images} == inside  # each point in the tile owning it
 
 
+def test_meanwhile_runs_once_in_the_calling_thread_while_the_tiles_travel(fake, source):
+    fake.inject("slow", host="tiles", count=None, delay=0.3)
+    calls = []
+
+    def meanwhile():
+        calls.append(threading.get_ident())
+
+    arrived = []
+    result = source.load(TILESET, DEMO_TILES, ["image"], on_tile=lambda tile, _d: arrived.append(len(calls)),
+                         meanwhile=meanwhile)
+    assert calls == [threading.get_ident()]
+    assert sorted(result.tiles) == sorted(DEMO_TILES)
+    assert arrived and all(count == 1 for count in arrived)  # before the first tile was handed on
+
+
+def test_an_error_in_meanwhile_stops_the_load(fake, source):
+    fake.inject("slow", host="tiles", count=None, delay=0.3)
+
+    def meanwhile():
+        raise KeyError("no output")
+
+    with pytest.raises(KeyError):
+        source.load(TILESET, DEMO_TILES, ["image"], meanwhile=meanwhile)
+    assert source.load(TILESET, DEMO_TILES[:1], ["image"]).tiles == DEMO_TILES[:1]  # the source still works
+
+
+def test_meanwhile_does_not_run_for_nothing_or_when_cancelled_first(source):
+    calls = []
+    source.load(TILESET, [], ["image"], meanwhile=lambda: calls.append(1))
+    source.load(TILESET, DEMO_TILES, ["image"], cancelled=lambda: True, meanwhile=lambda: calls.append(1))
+    assert calls == []
+
+
 def test_only_requested_layers_and_map_features(fake, source):
     result = source.load(TILESET, DEMO_TILES, ["sequence"])
     assert list(result.records) == ["sequence"]
