@@ -2,6 +2,7 @@
 
 import logging
 import math
+import sqlite3
 import time
 from datetime import datetime, timezone
 
@@ -312,6 +313,14 @@ def test_images_from_the_real_tile_are_exact(env, tmp_path, fixtures_dir):
     assert max(reference) > 2**31
     times = ogr_times(result["OUTPUT"], "captured_at")
     assert times == {i: (r.captured_at or None) for i, r in reference.items()}
+    # 9,000+ points: the spatial index is a packed tree of three levels, valid for SQLite and found by QGIS.
+    with sqlite3.connect(result["OUTPUT"]) as connection:
+        index = connection.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rtree%_node'").fetchone()[0][:-5]
+        assert connection.execute("SELECT rtreecheck(?)", (index,)).fetchone()[0] == "ok"
+        assert connection.execute(f'SELECT count(*) FROM "{index}"').fetchone()[0] == len(reference)
+    box = QgsRectangle(west + (east - west) / 3, south + (north - south) / 3, east, north)
+    found = {f["id"] for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(box))}
+    assert found == {i for i, r in reference.items() if box.contains(QgsPointXY(r.lon, r.lat))} != set()
 
 
 # -- outputs: GeoPackages are written directly (core/gpkg.py), every other format through QGIS ------------------
