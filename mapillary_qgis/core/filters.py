@@ -341,8 +341,15 @@ def _open(lo: Optional[int], hi: Optional[int]) -> Tuple[float, float]:
     return -math.inf if lo is None else lo, math.inf if hi is None else hi
 
 
+def accept_all(_record) -> bool:
+    """The matcher of no filter at all (callers may skip calling it: `keep is accept_all`)."""
+    return True
+
+
 def _all(checks: List[Callable]) -> Callable[[object], bool]:
-    return (lambda record: all(check(record) for check in checks)) if checks else (lambda record: True)
+    if len(checks) <= 1:
+        return checks[0] if checks else accept_all
+    return lambda record: all(check(record) for check in checks)
 
 
 def _or(value, default):

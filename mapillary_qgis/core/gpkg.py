@@ -29,7 +29,12 @@ from typing import Iterable, Iterator, Optional, Sequence, Tuple
 from . import rtree_pack
 from .sqlite_batch import insert_rows
 
-__all__ = ["GeoPackageError", "PointAppender", "append_points", "iso_utc", "feature_tables"]
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy comes with GDAL's Python bindings
+    np = None
+
+__all__ = ["GeoPackageError", "PointAppender", "append_points", "iso_utc", "iso_utc_column", "feature_tables"]
 
 _FIRST_MS, _LAST_MS = 0, 253402300799999  # 1970-01-01 to 9999-12-31T23:59:59.999Z
 _HEADER = struct.Struct("<2sBBi")  # magic, version 0, flags, srs id
@@ -48,6 +53,20 @@ def iso_utc(ms: Optional[int]) -> Optional[str]:
     seconds, milliseconds = divmod(int(ms), 1000)
     year, month, day, hour, minute, second = time.gmtime(seconds)[:6]
     return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milliseconds:03d}Z"
+
+
+def iso_utc_column(values: Sequence[Optional[int]]) -> list:
+    """`iso_utc` of each value; with numpy about five times faster for a dense tile's 10,000 times."""
+    if np is not None:
+        try:
+            milliseconds = np.array(values, dtype=np.int64)
+        except (TypeError, ValueError, OverflowError):  # None among them, or not integers: one at a time
+            pass
+        else:
+            valid = ((milliseconds > _FIRST_MS) & (milliseconds <= _LAST_MS)).tolist()
+            texts = np.datetime_as_string(np.where(valid, milliseconds, 0).astype("datetime64[ms]"), unit="ms")
+            return [text + "Z" if ok else None for text, ok in zip(texts.tolist(), valid)]
+    return list(map(iso_utc, values))
 
 
 def feature_tables(path: str) -> list:
@@ -115,20 +134,34 @@ class PointAppender:
 
     def add(self, rows: Iterable[Tuple]) -> None:
         """Insert rows `(x, y, *values)`; on failure the whole append is rolled back when the block ends."""
+        rows = list(rows)
+        if not rows:
+            return
+        if len(set(map(len, rows))) != 1:
+            raise GeoPackageError(f"{self.path}: rows of different lengths")
+        self.add_columns(*map(list, zip(*rows)))
+
+    def add_columns(self, xs: Sequence[float], ys: Sequence[float], *values: Sequence) -> None:
+        """Insert a row per point: `xs[i]`, `ys[i]` and the i-th of each column of `values` (one per name).
+
+        On failure the whole append is rolled back when the block ends.
+        """
+        count = len(xs)
+        if len(values) != len(self.names) or any(len(column) != count for column in (ys, *values)):
+            raise GeoPackageError(f"{self.path}: expected {len(self.names) + 2} columns of {count} values")
+        if not count:
+            return
+        first_id, pack, header = self._next_id, _WKB_POINT.pack, self._header
         with _errors(self.path):
-            rows = list(rows)
-            if not rows:
-                return
-            first_id, pack, header = self._next_id, _WKB_POINT.pack, self._header
-            # Lists made first, then handed to SQLite a hundred rows a statement: its work then runs without
-            # the GIL for long stretches instead of taking it back for every row (decoding threads want it too).
-            table_rows = [(first_id + i, header + pack(1, 1, row[0], row[1]), *row[2:]) for i, row in enumerate(rows)]
-            insert_rows(self._connection, self._insert, table_rows)
-        self.count += len(rows)
-        self._next_id += len(rows)
-        xs = [row[0] for row in rows]
-        ys = [row[1] for row in rows]
-        self._box = _union(self._box, (min(xs), min(ys), max(xs), max(ys)))
+            geometries = [header + pack(1, 1, x, y) for x, y in zip(xs, ys)]
+            # Handed to SQLite a hundred rows a statement: its work then runs without the GIL for long
+            # stretches instead of taking it back for every row (decoding threads want it too).
+            insert_rows(self._connection, self._insert,
+                        list(zip(range(first_id, first_id + count), geometries, *values)))
+            box = (min(xs), min(ys), max(xs), max(ys))
+        self.count += count
+        self._next_id += count
+        self._box = _union(self._box, box)
         if self._index is not None:  # indexed all at once at the end
             self._points.append((first_id, xs, ys))
 

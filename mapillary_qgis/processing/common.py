@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Optional, Tuple
 
@@ -34,7 +35,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..client import Client
 from ..core.creators import CreatorDirectory
-from ..core.filters import PANORAMAS, Filters
+from ..core.filters import PANORAMAS, Filters, accept_all
 from ..core.gpkg import GeoPackageError
 from ..core.records import merge_unique
 from ..core.tile_cache import TileCache
@@ -109,6 +110,13 @@ class Area:
             west, south, east, north = self.bbox
             return west <= lon <= east and south <= lat <= north
         return self._engine.intersects(QgsPoint(lon, lat))
+
+    def points_inside(self, records: list) -> list:
+        """The records (with `lon` and `lat`) that `contains_point` accepts."""
+        if not self.is_box:
+            return [r for r in records if self.contains_point(r.lon, r.lat)]
+        west, south, east, north = self.bbox
+        return [r for r in records if west <= r.lon <= east and south <= r.lat <= north]
 
 
 class MapillaryAlgorithm(QgsProcessingAlgorithm):
@@ -331,10 +339,13 @@ class _Output:
         if self.writer is None:
             self._arrived[tile] = records
             return
-        seen, keep, inside = self._seen, self.keep, self.area.contains_point
-        rows = [r for r in records if r.id not in seen and keep(r) and inside(r.lon, r.lat)]
-        seen.update(r.id for r in rows)
-        self.writer.add(rows)
+        seen = self._seen
+        records = [r for r in records if r.id not in seen]
+        if self.keep is not accept_all:
+            records = list(filter(self.keep, records))
+        records = self.area.points_inside(records)
+        seen.update(map(attrgetter("id"), records))
+        self.writer.add(records)
 
     def write_to_sink(self, result) -> int:
         """How many features the output holds; for QGIS's sink, the records written now, exact times restored."""

@@ -1,5 +1,6 @@
 """Bulk-appending points to a GeoPackage: read back by GDAL exactly, index working, GDAL's validator content."""
 
+import random
 import sqlite3
 
 import pytest
@@ -8,12 +9,14 @@ gdal = pytest.importorskip("osgeo.gdal")
 ogr = pytest.importorskip("osgeo.ogr")
 osr = pytest.importorskip("osgeo.osr")
 
+from mapillary_qgis.core import gpkg  # noqa: E402
 from mapillary_qgis.core.gpkg import (  # noqa: E402
     GeoPackageError,
     PointAppender,
     append_points,
     feature_tables,
     iso_utc,
+    iso_utc_column,
 )
 
 NAMES = ("id", "captured_at", "compass_angle", "sequence_id", "is_pano")
@@ -221,6 +224,40 @@ def test_feature_tables(tmp_path):
 ])
 def test_iso_utc(ms, text):
     assert iso_utc(ms) == text
+    assert iso_utc_column([ms]) == [text]
+
+
+def test_iso_utc_column_is_iso_utc_of_each(monkeypatch):
+    rnd = random.Random(5)
+    values = [rnd.randrange(-10**13, 3 * 10**14) for _ in range(5_000)] + [0, 1, 253402300799999, 253402300800000,
+                                                                          2**63 - 1, -2**63]
+    expected = [iso_utc(ms) for ms in values]
+    assert iso_utc_column(values) == expected
+    assert iso_utc_column(values + [None]) == expected + [None]  # one at a time, same answers
+    assert iso_utc_column([2**70, 5]) == [None, iso_utc(5)]
+    monkeypatch.setattr(gpkg, "np", None)
+    assert iso_utc_column(values) == expected
+
+
+def test_columns_in_and_rows_in_give_the_same_file(tmp_path):
+    by_rows, by_columns = make_gpkg(tmp_path / "rows.gpkg"), make_gpkg(tmp_path / "columns.gpkg")
+    append_points(by_rows, "images", NAMES, ROWS)
+    with PointAppender(by_columns, "images", NAMES) as appender:
+        appender.add_columns(*map(list, zip(*ROWS)))
+    assert read(by_rows) == read(by_columns)
+
+
+@pytest.mark.parametrize("columns", [
+    ([1.0], [2.0], [1], [None], [None], [None]),  # one column short
+    ([1.0], [2.0, 3.0], [1], [None], [None], [None], [None]),  # lengths differ
+])
+def test_columns_that_do_not_fit_are_refused(tmp_path, columns):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    with pytest.raises(GeoPackageError), PointAppender(path, "images", NAMES) as appender:
+        appender.add_columns(*columns)
+    with pytest.raises(GeoPackageError), PointAppender(path, "images", NAMES) as appender:
+        appender.add([ROWS[0], ROWS[1][:-1]])
+    assert read(path)[2] == 0
 
 
 def rtree_check(path):
