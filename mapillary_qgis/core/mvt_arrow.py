@@ -11,11 +11,13 @@ feature, with the same results.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from itertools import chain
+from math import atan, degrees, sinh
+from typing import Iterable, Optional, Sequence
 
 from osgeo import ogr
 
-from .tilemath import EARTH_RADIUS, mercator_y_to_lat
+from .tilemath import EARTH_RADIUS
 
 try:
     import numpy as np
@@ -31,7 +33,7 @@ _POINT_WKB = [("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")]  # l
 _KINDS = {int: "iu", float: "iuf", bool: "biu", str: "S"}  # numpy dtype kinds each property type accepts
 
 
-def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optional[list]:
+def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optional[Iterable[tuple]]:
     """Rows `(id, lon, lat, *the other properties in the order of props)` of the points `tile` owns.
 
     `tile.owns(xs, ys)` tells, element by element, which Mercator points the
@@ -46,7 +48,7 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optiona
     definition = layer.GetLayerDefn()
     columns = {name: (definition.GetFieldDefn(i).GetName() if i >= 0 else None)
                for name, i in ((name, definition.GetFieldIndex(name)) for name in props)}
-    rows: list = []
+    parts: list = []  # each batch's rows, made from Python lists: nothing in them refers to GDAL's memory
     try:
         stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO"])
     except Exception:  # noqa: BLE001 - any failure of the fast path (GDAL raises a bare Exception): read per feature
@@ -56,34 +58,34 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optiona
             part = _batch_rows(batch, geometry_column, tile, props, columns, defaults)
             if part is None:
                 return None
-            rows.extend(part)
+            parts.append(part)
     except Exception:  # noqa: BLE001 - as above
         return None
     finally:
         del stream  # released before the caller closes the dataset, as GDAL requires
-    return rows
+    return parts[0] if len(parts) == 1 else chain.from_iterable(parts)
 
 
 def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: dict,
-                defaults: dict) -> Optional[list]:
+                defaults: dict) -> Optional[Iterable[tuple]]:
     points = _points(batch.get(geometry_column))
     if points is None:
         return None
     keep = tile.owns(points["x"], points["y"])
     ids = batch.get(columns["id"])
     if ids is None:
-        return []
+        return ()
     keep &= ~np.ma.getmaskarray(ids)
     values = [_column(batch.get(columns[name]), kind, keep, defaults.get(name)) for name, kind in props.items()]
     if any(column is None for column in values):
         return None
     mx, my = points["x"][keep], points["y"][keep]
     lons = np.degrees(mx / EARTH_RADIUS).tolist()  # the same operations as math.degrees: the same bits
-    # Not numpy's arctan and sinh, which may differ from the C library's in the last bit: the
-    # per-feature reader's own function, so that both give the same latitudes to the bit.
-    lats = list(map(mercator_y_to_lat, my.tolist()))
+    # Not numpy's arctan and sinh, which may differ from the C library's in the last bit: the steps of
+    # the per-feature reader's `mercator_y_to_lat`, so that both give the same latitudes to the bit.
+    lats = list(map(degrees, map(atan, map(sinh, (my / EARTH_RADIUS).tolist()))))
     ids, others = values[0], values[1:]
-    return list(zip(ids, lons, lats, *others))
+    return zip(ids, lons, lats, *others)
 
 
 def _points(wkb) -> Optional[object]:
@@ -113,3 +115,4 @@ def _column(values, kind: type, keep, default=None) -> Optional[Sequence]:
     if kind is bool and values.dtype.kind != "b":
         return (values != 0).tolist()
     return values.tolist()
+
