@@ -85,14 +85,18 @@ class TileSource:
         # Eight requests at a time fetch a 3 x 3 block in two round trips, far below Mapillary's tile
         # rate limit (50,000 a minute).
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
-        # As many tiles decode at once as there are processors: GDAL's part of the work (reading the
-        # Arrow columns) runs beside the other thread's Python (measured, 9 dense tiles on 2 cores:
-        # 0.20 s one at a time, 0.15 s two at a time); more would only fight over the GIL.
-        self._decoding = threading.BoundedSemaphore(DECODERS)
+        # Tiles are decoded by a few threads of their own, as many as there are processors: GDAL's part
+        # of the work (reading the Arrow columns) runs beside the other thread's Python (measured, 9
+        # dense tiles on 2 cores: 0.20 s one at a time, 0.15 s two at a time); more would only fight
+        # over the GIL. Not in the fetching threads: a thread's first tile costs GDAL about half as
+        # much again as its later ones (measured 18-25 ms against 12-14), and nine fetching threads
+        # would each pay that for the one tile they fetch.
+        self._decoders = ThreadPoolExecutor(DECODERS, thread_name_prefix="mapillary-decode")
 
     def close(self) -> None:
-        """Stop the pool and close the client's connections; requests in flight end on their own timeouts."""
+        """Stop the pools and close the client's connections; requests in flight end on their own timeouts."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._decoders.shutdown(wait=False, cancel_futures=True)
         self.client.close()
 
     def fetch(self, tileset: str, tiles: Iterable[ZXY], cancelled: Cancelled = None,
@@ -196,8 +200,8 @@ class TileSource:
         return {tile: values[tile] for tile in order if tile in values}
 
     def _decode(self, data: bytes, z: int, x: int, y: int, layers):
-        with self._decoding, gc_paused():  # thousands of records at once: no full collections meanwhile
-            return decode_tile(data, z, x, y, layers)
+        """`decode_tile` in one of the decoding threads (the calling thread waits for it)."""
+        return self._decoders.submit(_decode_paused, data, z, x, y, layers).result()
 
     def _one(self, tileset: str, tile: ZXY, layers, stop: threading.Event) -> _Outcome:
         """One tile: from the cache, else the network; decoded when `layers` is not None. Never raises."""
@@ -228,6 +232,11 @@ class TileSource:
         except Exception:  # a bug or a GDAL surprise must cost one tile, not the load
             LOGGER.exception("Unexpected error with Mapillary tile %s/%d/%d/%d", tileset, z, x, y)
             return _Outcome(error=TileDecodeError.for_tile(z, x, y), requested=requested)
+
+
+def _decode_paused(data: bytes, z: int, x: int, y: int, layers):
+    with gc_paused():  # thousands of records at once: no full collections meanwhile
+        return decode_tile(data, z, x, y, layers)
 
 
 def _as_check(cancelled: Cancelled) -> Callable[[], bool]:
