@@ -44,10 +44,6 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optiona
     if not ENABLED:
         return None
     geometry_column = layer.GetGeometryColumn() or "wkb_geometry"
-    # The layer's own spelling of each property: OGR matches field names without regard to case.
-    definition = layer.GetLayerDefn()
-    columns = {name: (definition.GetFieldDefn(i).GetName() if i >= 0 else None)
-               for name, i in ((name, definition.GetFieldIndex(name)) for name in props)}
     parts: list = []  # each batch's rows, made from Python lists: nothing in them refers to GDAL's memory
     try:
         stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO"])
@@ -55,7 +51,7 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optiona
         return None
     try:
         for batch in stream:
-            part = _batch_rows(batch, geometry_column, tile, props, columns, defaults)
+            part = _batch_rows(batch, geometry_column, tile, props, _columns(batch, props), defaults)
             if part is None:
                 return None
             parts.append(part)
@@ -64,6 +60,17 @@ def arrow_points(layer: ogr.Layer, tile, props: dict, defaults: dict) -> Optiona
     finally:
         del stream  # released before the caller closes the dataset, as GDAL requires
     return parts[0] if len(parts) == 1 else chain.from_iterable(parts)
+
+
+def _columns(batch: dict, props: dict) -> dict:
+    """The batch's own spelling of each property (None if absent): OGR matches names without regard to
+    case, the first field first. From the batch's names, not GDAL's layer definition: every call into
+    GDAL lets another thread take the GIL, and getting it back can take the interpreter's switch
+    interval (5 ms)."""
+    spelled: dict = {}
+    for name in batch:
+        spelled.setdefault(name.lower(), name)
+    return {name: spelled.get(name.lower()) for name in props}
 
 
 def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: dict,

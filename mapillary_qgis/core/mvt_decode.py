@@ -93,13 +93,12 @@ def _read(path: str, z: int, x: int, y: int, wanted: set) -> Optional[dict]:
         return None
     tile = _Tile(z, x, y)
     result: dict = {}
-    for index in range(dataset.GetLayerCount()):
-        layer = dataset.GetLayer(index)
-        name = layer.GetName()
-        if name in wanted:
-            result.setdefault(name, []).extend(_READERS[name](layer, tile))
-    for name, records in result.items():
-        result[name] = merge_sequences([records]) if name == "sequence" else merge_unique([records])
+    # By name: few calls into GDAL, each of which lets another thread take the GIL for a while.
+    for name in (name for name in LAYERS if name in wanted):
+        layer = dataset.GetLayerByName(name)
+        if layer is not None:
+            records = _READERS[name](layer, tile)
+            result[name] = merge_sequences([records]) if name == "sequence" else merge_unique([records])
     return result
 
 
