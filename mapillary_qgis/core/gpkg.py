@@ -23,6 +23,7 @@ import sqlite3
 import struct
 import time
 from contextlib import closing, contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Tuple
 
@@ -170,9 +171,9 @@ class PointAppender:
         empty, else (or if SQLite refuses that) one row at a time."""
         if self._index is None or not self._points:
             return
-        ids = [first + i for first, xs, _ys in self._points for i in range(len(xs))]
-        xs = [x for _first, part, _ys in self._points for x in part]
-        ys = [y for _first, _xs, part in self._points for y in part]
+        ids = list(chain.from_iterable(range(first, first + len(xs)) for first, xs, _ys in self._points))
+        xs = list(chain.from_iterable(xs for _first, xs, _ys in self._points))
+        ys = list(chain.from_iterable(ys for _first, _xs, ys in self._points))
         connection.execute("SAVEPOINT pack_index")
         try:
             packed = rtree_pack.pack_into(connection, self._index, ids, xs, ys)
