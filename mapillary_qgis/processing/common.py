@@ -36,6 +36,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..client import Client
 from ..core.creators import CreatorDirectory
 from ..core.filters import PANORAMAS, Filters, accept_all
+from ..core.gc_pause import gc_paused
 from ..core.gpkg import GeoPackageError
 from ..core.records import merge_unique
 from ..core.tile_cache import TileCache
@@ -267,9 +268,12 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
         # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
         source = TileSource(self.client, TileCache(tile_cache_dir()), max_workers=FETCH_WORKERS)
         try:
-            result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
-                                      progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
-                                      on_tile=on_tile, meanwhile=meanwhile)
+            # No cyclic garbage collection meanwhile: the records hold no cycles, and collections between
+            # tiles would each walk the tens of thousands made since the last one (measured 8-14 ms a run).
+            with gc_paused():
+                result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
+                                          progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
+                                          on_tile=on_tile, meanwhile=meanwhile)
         except AreaTooLargeError as exc:
             raise QgsProcessingException(exc.message) from None
         finally:
