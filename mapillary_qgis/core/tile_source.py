@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -200,8 +200,15 @@ class TileSource:
         return {tile: values[tile] for tile in order if tile in values}
 
     def _decode(self, data: bytes, z: int, x: int, y: int, layers):
-        """`decode_tile` in one of the decoding threads (the calling thread waits for it)."""
-        return self._decoders.submit(_decode_paused, data, z, x, y, layers).result()
+        """`decode_tile` in one of the decoding threads (the calling thread waits for it).
+
+        Raises `_Closed` when the source was closed meanwhile (a request that was still in flight).
+        """
+        try:
+            future = self._decoders.submit(_decode_paused, data, z, x, y, layers)
+        except RuntimeError:  # "cannot schedule new futures after shutdown"
+            raise _Closed from None
+        return future.result()
 
     def _one(self, tileset: str, tile: ZXY, layers, stop: threading.Event) -> _Outcome:
         """One tile: from the cache, else the network; decoded when `layers` is not None. Never raises."""
@@ -229,9 +236,15 @@ class TileSource:
             return _Outcome(decoded if decode else data, requested=True)
         except MapillaryError as exc:
             return _Outcome(error=exc, requested=requested)
+        except (_Closed, CancelledError):  # closed while this request was in flight: nobody waits for it
+            return _Outcome(skipped=True, requested=requested)
         except Exception:  # a bug or a GDAL surprise must cost one tile, not the load
             LOGGER.exception("Unexpected error with Mapillary tile %s/%d/%d/%d", tileset, z, x, y)
             return _Outcome(error=TileDecodeError.for_tile(z, x, y), requested=requested)
+
+
+class _Closed(Exception):
+    """The source was closed while a tile was on its way."""
 
 
 def _decode_paused(data: bytes, z: int, x: int, y: int, layers):

@@ -1,5 +1,6 @@
 """TileSource against the fake Mapillary over real HTTP: de-duplication, cache, failures, cancellation."""
 
+import logging
 import math
 import threading
 import time
@@ -118,6 +119,20 @@ def test_an_error_in_meanwhile_stops_the_load(fake, source):
     with pytest.raises(KeyError):
         source.load(TILESET, DEMO_TILES, ["image"], meanwhile=meanwhile)
     assert source.load(TILESET, DEMO_TILES[:1], ["image"]).tiles == DEMO_TILES[:1]  # the source still works
+
+
+def test_requests_in_flight_when_the_source_closes_end_quietly(fake, client, cache, caplog):
+    fake.inject("slow", host="tiles", count=None, delay=0.3)
+    source = TileSource(client, cache)
+
+    def meanwhile():
+        raise KeyError("no output")
+
+    with caplog.at_level(logging.DEBUG, logger="mapillary_qgis"), pytest.raises(KeyError):
+        source.load(TILESET, DEMO_TILES, ["image"], meanwhile=meanwhile)
+    source.close()  # while the nine requests are still on their way
+    time.sleep(0.6)  # they arrive now, and find the decoders shut down
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
 def test_meanwhile_does_not_run_for_nothing_or_when_cancelled_first(source):
