@@ -1,11 +1,13 @@
 """`make bench`: mapillary:images against mapillary-python-sdk and GDAL, on the loopback fake.
 
-    .venv/bin/python scripts/bench.py [--repeats 3]
+    .venv/bin/python scripts/bench.py [--repeats 5]
 
 A benchmark, never a test: it always exits 0 once it has measured, and marks
 a missed goal as MISSED. The fake serves one dense real tile (10,231 images)
 at every z14 address; every measurement runs in a fresh process (empty tile
-cache, clean memory), `--repeats` times, and the median counts. The SDK lives
+cache, clean memory), `--repeats` times, the runs of the compared programs
+interleaved; the best run counts, as issue 7 defines the ratios ("best of
+several runs"), and the median is shown beside it. The SDK lives
 in its own venv (build/bench-venv, made once from bench/requirements.txt),
 never in the project's. Writes build/bench/results.json and results.md.
 See bench/README.md for what exactly is timed.
@@ -84,8 +86,17 @@ class Bench:
         result["tile_requests"], result["graph_requests"] = hosts.count("tiles"), hosts.count("graph")
         return result
 
-    def repeat(self, label: str, tiles: int, run) -> dict:
-        runs = [run(i) for i in range(self.repeats)]
+    def measure(self, *plans) -> list:
+        """Run each plan `(label, tiles, run)` `repeats` times, interleaved (A B C, A B C, ...) so that
+        the machine's ups and downs fall on all of them alike; a summary per plan."""
+        runs: list = [[] for _ in plans]
+        for i in range(self.repeats):
+            for done, (_label, _tiles, run) in zip(runs, plans):
+                done.append(run(i))
+        return [self.summary(label, tiles, done) for (label, tiles, _run), done in zip(plans, runs)]
+
+    @staticmethod
+    def summary(label: str, tiles: int, runs: list) -> dict:
         seconds = [r["seconds"] for r in runs]
         summary = {"label": label, "tiles": tiles, "median_s": statistics.median(seconds), "best_s": min(seconds),
                    "runs_s": seconds, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "last": runs[-1]}
@@ -93,7 +104,7 @@ class Bench:
               f"{runs[-1]['features']:>6} features   {summary['peak_rss_mb']:6.0f} MB", flush=True)
         return summary
 
-    def ours(self, n: int, label: str) -> dict:
+    def ours(self, n: int, label: str) -> tuple:
         west, south, east, north = extent(n)
 
         def run(i):
@@ -104,16 +115,16 @@ class Bench:
                    "MAPILLARY_ACCESS_TOKEN": self.fake.token, "QT_QPA_PLATFORM": "offscreen"}
             return self.child([sys.executable, str(BENCH / "run_ours.py"), json.dumps(config)], env)
 
-        return self.repeat(label, n * n, run)
+        return label, n * n, run
 
-    def sdk(self, n: int, label: str) -> dict:
+    def sdk(self, n: int, label: str) -> tuple:
         west, south, east, north = extent(n)
         config = {"bbox": {"west": west, "south": south, "east": east, "north": north},
                   "graph": self.fake.graph_url, "tiles": self.fake.tiles_url, "token": self.fake.token}
         command = [str(SDK_PYTHON), str(BENCH / "run_sdk.py"), json.dumps(config)]
-        return self.repeat(label, n * n, lambda i: self.child(command, {"LOG_LEVEL": "WARNING"}))
+        return label, n * n, lambda i: self.child(command, {"LOG_LEVEL": "WARNING"})
 
-    def gdal(self, n: int, label: str) -> dict:
+    def gdal(self, n: int, label: str) -> tuple:
         folder = self.work / f"tiles-{n}"  # the same tiles, fetched once from the fake (not timed)
         cx, cy = tile_for(*DEMO_CENTER, 14)
         for x in range(cx - (n - 1) // 2, cx - (n - 1) // 2 + n):
@@ -126,12 +137,12 @@ class Bench:
             config = {"tiles": str(folder), "output": str(self.work / f"gdal-{n}-{i}.gpkg")}
             return self.child([sys.executable, str(BENCH / "run_gdal.py"), json.dumps(config)], {})
 
-        return self.repeat(label, n * n, run)
+        return label, n * n, run
 
-    def with_latency(self, measure, *args) -> dict:
+    def with_latency(self, *plans) -> list:
         self.fake.inject("slow", host="tiles", count=None, delay=LATENCY_S)
         try:
-            return measure(*args)
+            return self.measure(*plans)
         finally:
             self.fake.clear_faults()
 
@@ -150,7 +161,7 @@ def machine(sdk_version: str) -> dict:
 
 
 def verdicts(m: dict) -> list:
-    """(goal, target, median ratio, best-run ratio, met by the medians) for the three goals of issue 7."""
+    """(goal, target, median ratio, best-run ratio, met by the best runs) for the three goals of issue 7."""
     checks = [("SDK time / ours (no latency)", "sdk", "ours", "sdk_over_ours"),
               (f"SDK time / ours ({LATENCY_S * 1000:.0f} ms per tile)", "sdk_latency", "ours_latency",
                "sdk_over_ours_latency"),
@@ -159,7 +170,7 @@ def verdicts(m: dict) -> list:
     for goal, a, b, key in checks:
         median, best = (m[a][stat] / m[b][stat] for stat in ("median_s", "best_s"))
         at_most = key == "ours_over_gdal"
-        met = median <= GOALS[key] if at_most else median >= GOALS[key]
+        met = best <= GOALS[key] if at_most else best >= GOALS[key]
         rows.append((goal, f"{'<=' if at_most else '>='} {GOALS[key]:g}", median, best, met))
     return rows
 
@@ -171,15 +182,17 @@ def markdown(m: dict, facts: dict, goals: list, repeats: int) -> str:
         last = r["last"]
         rows.append(f"| {r['label']} | {r['tiles']} | {r['median_s']:.3f} | {r['best_s']:.3f} | "
                     f"{last['features']:,} ({last['unique_ids']:,}) | {r['peak_rss_mb']:.0f} |")
-    rows += ["", "| Goal | Target | Measured (medians) | Best runs | |", "|---|---:|---:|---:|---|"]
-    rows += [f"| {g} | {t} | {v:.2f} | {b:.2f} | {'met' if ok else '**MISSED**'} |" for g, t, v, b, ok in goals]
+    rows += ["", "| Goal | Target | Best runs | Medians | |", "|---|---:|---:|---:|---|"]
+    rows += [f"| {g} | {t} | {b:.2f} | {v:.2f} | {'met' if ok else '**MISSED**'} |" for g, t, v, b, ok in goals]
     per_tile = [f"{r['tiles']} tiles {r['median_s']:.2f} s ({r['median_s'] / r['tiles'] * 1000:.0f} ms/tile)"
                 for r in (m["ours_1"], m["ours"], m["ours_36"])]
     rows += ["", "Scaling of mapillary:images: " + ", ".join(per_tile) + ".",
              f"Peak RSS of a mapillary:images run: {m['ours']['peak_rss_mb']:.0f} MB, of which "
              f"{m['ours']['last']['rss_before_run_mb']:.0f} MB is QGIS started, before the run "
              f"(36 tiles: {m['ours_36']['peak_rss_mb']:.0f} MB).",
-             "", f"Median of {repeats} runs, each in a fresh process. Machine: {facts['nproc']} CPUs "
+             "", f"Best and median of {repeats} runs, each in a fresh process, the compared programs' runs "
+             f"interleaved; the goals are judged on the best "
+             f"runs (issue 7: \"ratios, best of several runs\"). Machine: {facts['nproc']} CPUs "
              f"({facts['cpu']}), QGIS {facts['qgis']}, GDAL {facts['gdal']}, Python {facts['python']}, "
              f"{facts['sdk']} on Python {facts['sdk_python']}; {facts['date']}."]
     return "\n".join(rows) + "\n"
@@ -200,7 +213,7 @@ def counts_note(m: dict) -> tuple:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     if not TILE.is_file():
         print(f"make bench needs the real tile {TILE} (../shared/fixtures, or MAPILLARY_FIXTURES_DIR).",
@@ -214,15 +227,16 @@ def main() -> int:
     try:
         bench = Bench(fake, work, args.repeats)
         print(f"make bench: {TILE.name} at every z14 address, {args.repeats} runs each", flush=True)
-        m = {
-            "ours": bench.ours(3, "mapillary:images, 3x3 tiles"),
-            "sdk": bench.sdk(3, f"SDK {sdk_version} images_in_bbox, 3x3"),
-            "gdal": bench.gdal(3, "GDAL floor (VectorTranslate), 3x3"),
-            "ours_latency": bench.with_latency(bench.ours, 3, "mapillary:images, 3x3, +200 ms/tile"),
-            "sdk_latency": bench.with_latency(bench.sdk, 3, "SDK images_in_bbox, 3x3, +200 ms/tile"),
-            "ours_1": bench.ours(1, "mapillary:images, 1 tile"),
-            "ours_36": bench.ours(6, "mapillary:images, 6x6 tiles"),
-        }
+        m = dict(zip(("ours", "sdk", "gdal"), bench.measure(
+            bench.ours(3, "mapillary:images, 3x3 tiles"),
+            bench.sdk(3, f"SDK {sdk_version} images_in_bbox, 3x3"),
+            bench.gdal(3, "GDAL floor (VectorTranslate), 3x3"))))
+        m.update(zip(("ours_latency", "sdk_latency"), bench.with_latency(
+            bench.ours(3, "mapillary:images, 3x3, +200 ms/tile"),
+            bench.sdk(3, "SDK images_in_bbox, 3x3, +200 ms/tile"))))
+        m.update(zip(("ours_1", "ours_36"), bench.measure(
+            bench.ours(1, "mapillary:images, 1 tile"),
+            bench.ours(6, "mapillary:images, 6x6 tiles"))))
     finally:
         fake.stop()
         shutil.rmtree(work, ignore_errors=True)
