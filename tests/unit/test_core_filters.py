@@ -10,6 +10,7 @@ import pytest
 
 from mapillary_qgis.core.filters import (
     Filters,
+    accept_all,
     coverage_expression,
     coverage_unsupported,
     feature_groups,
@@ -408,3 +409,13 @@ def test_midnight_skipped_by_dst_in_the_machine_zone(monkeypatch):
     monkeypatch.setenv("TZ", "America/Sao_Paulo")
     start, _ = time_bounds(Filters(date_from=date(2018, 11, 4)))
     assert start == int(datetime(2018, 11, 4, 3, tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def test_no_filter_is_the_accept_all_matcher_that_callers_may_skip():
+    assert image_matcher(Filters()) is accept_all and feature_matcher(Filters()) is accept_all
+    assert accept_all(image(1)) is True
+    panoramas = image_matcher(Filters(panoramas="only"))  # one check: the check itself, same answers
+    assert panoramas is not accept_all
+    assert [panoramas(image(1, is_pano=p)) for p in (True, False, None)] == [True, False, False]
+    both = image_matcher(Filters(panoramas="only", creator_ids=(7,)))
+    assert [both(image(1, is_pano=True, creator_id=c)) for c in (7, 8)] == [True, False]
