@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - numpy comes with GDAL's Python binding
 
 __all__ = ["GeoPackageError", "PointAppender", "append_points", "iso_utc", "iso_utc_column", "feature_tables"]
 
+_INDEX_ROWS_A_SLICE = 65536  # spatial index rows made at a time when they are inserted one by one
 _FIRST_MS, _LAST_MS = 0, 253402300799999  # 1970-01-01 to 9999-12-31T23:59:59.999Z
 _HEADER = struct.Struct("<2sBBi")  # magic, version 0, flags, srs id
 _FLAGS = 0b00000001  # little-endian, no envelope, not empty, standard binary
@@ -100,7 +101,7 @@ class PointAppender:
         self._connection: Optional[sqlite3.Connection] = None
         self._triggers: list = []
         self._box: Optional[tuple] = None
-        self._points: list = []  # (first rowid, xs, ys) of each `add`, for the spatial index
+        self._ids, self._xs, self._ys = array("q"), array("d"), array("d")  # for the spatial index, at the end
 
     def __enter__(self) -> PointAppender:
         self._connection = _connect(self.path)
@@ -163,28 +164,30 @@ class PointAppender:
         self.count += count
         self._next_id += count
         self._box = _union(self._box, box)
-        if self._index is not None:  # indexed all at once at the end; kept as 16 bytes a point meanwhile
-            self._points.append((first_id, array("d", xs), array("d", ys)))
+        if self._index is not None:  # indexed all at once at the end; kept as 24 bytes a point meanwhile
+            self._ids.extend(range(first_id, first_id + count))
+            self._xs.extend(xs)
+            self._ys.extend(ys)
 
     def _fill_index(self, connection: sqlite3.Connection) -> None:
         """The spatial index entries of the rows added: a packed tree written at once when the index was
         empty, else (or if SQLite refuses that) one row at a time."""
-        if self._index is None or not self._points:
+        ids, xs, ys = self._ids, self._xs, self._ys
+        if self._index is None or not ids:
             return
-        ids, xs, ys = array("q"), array("d"), array("d")
-        for first, part_xs, part_ys in self._points:
-            ids.extend(range(first, first + len(part_xs)))
-            xs.extend(part_xs)
-            ys.extend(part_ys)
         connection.execute("SAVEPOINT pack_index")
         try:
             packed = rtree_pack.pack_into(connection, self._index, ids, xs, ys)
-        except sqlite3.Error:  # a build of SQLite that protects the shadow tables ("defensive" mode)
+        except (sqlite3.Error, MemoryError):  # SQLite protecting its shadow tables ("defensive" mode)
             packed = False
             connection.execute("ROLLBACK TO pack_index")
         connection.execute("RELEASE pack_index")
         if not packed:
-            insert_rows(connection, f"INSERT INTO {_quote(self._index)}", list(zip(ids, xs, xs, ys, ys)))
+            insert = f"INSERT INTO {_quote(self._index)}"
+            for start in range(0, len(ids), _INDEX_ROWS_A_SLICE):
+                end = start + _INDEX_ROWS_A_SLICE
+                part_xs, part_ys = xs[start:end], ys[start:end]
+                insert_rows(connection, insert, list(zip(ids[start:end], part_xs, part_xs, part_ys, part_ys)))
 
     def _begin(self) -> None:
         connection, table = self._connection, self.table
@@ -214,6 +217,8 @@ def _errors(path: str) -> Iterator[None]:
         yield
     except (sqlite3.Error, ValueError, OverflowError, struct.error) as exc:
         raise GeoPackageError(f"{path}: {exc}") from None
+    except MemoryError:
+        raise GeoPackageError(f"{path}: not enough memory") from None
 
 
 def _connect(path: str) -> sqlite3.Connection:

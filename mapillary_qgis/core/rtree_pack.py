@@ -21,8 +21,8 @@ a row-by-row insert would have stored. SQLite's own `rtreecheck()` accepts
 the result (tested).
 
 Only for an empty 2-D rtree that this connection has not used as a virtual
-table yet (an open rtree caches nodes); anything else answers False and the
-caller inserts the rows one by one.
+table yet (an open rtree caches nodes), and points without NaN; anything
+else answers False and the caller inserts the rows one by one.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ __all__ = ["pack_into"]
 _CELL_BYTES = 8 + 4 * 4  # rowid, then min x, max x, min y, max y
 _TOWARDS_ZERO = 1.0 - 1.0 / 8388608.0  # SQLite's RNDTOWARDS and RNDAWAY (rtree.c)
 _AWAY_FROM_ZERO = 1.0 + 1.0 / 8388608.0
+_NODES_A_SLICE = 2048  # nodes made and written at a time: about 2.5 MB of blobs
+_ROWS_A_SLICE = 65536  # index rows turned into Python objects at a time
 _RTREE_2D = re.compile(r"USING\s+rtree\s*\(\s*[^,()]+(,\s*[^,()]+){4}\s*\)\s*$", re.IGNORECASE)
 
 
@@ -63,7 +65,10 @@ def pack_into(connection: sqlite3.Connection, name: str, ids: Sequence[int],
         return False
     xs = np.asarray(xs, dtype=np.float64)
     ys = np.asarray(ys, dtype=np.float64)
+    if np.isnan(xs).any() or np.isnan(ys).any():
+        return False  # SQLite stores NaN as 0; a NaN box here would hide its node's points from every query
     entries = _Level(np.asarray(ids, dtype=np.int64), _down(xs), _up(xs), _down(ys), _up(ys))
+    del xs, ys
     levels = []  # leaves first: (entries of each node in order, where each node's entries start)
     while len(entries.ids) > per_node:
         entries, starts, nodes = _pack(entries, per_node)
@@ -89,6 +94,9 @@ class _Level:
     def take(self, order) -> _Level:
         return _Level(self.ids[order], self.min_x[order], self.max_x[order], self.min_y[order], self.max_y[order])
 
+    def part(self, start: int, end: int) -> _Level:
+        return self.take(slice(start, end))
+
 
 def _pack(entries: _Level, per_node: int):
     """(entries in node order, index where each node starts, the nodes as entries of the level above).
@@ -98,11 +106,10 @@ def _pack(entries: _Level, per_node: int):
     count = len(entries.ids)
     nodes = -(-count // per_node)
     slices = math.ceil(math.sqrt(nodes))
-    centre_x = (entries.min_x.astype(np.float64) + entries.max_x) / 2
-    centre_y = (entries.min_y.astype(np.float64) + entries.max_y) / 2
     slice_of = np.empty(count, dtype=np.int64)
-    slice_of[np.argsort(centre_x, kind="stable")] = np.arange(count) // (slices * per_node)
-    ordered = entries.take(np.lexsort((centre_y, slice_of)))
+    slice_of[np.argsort(entries.min_x / 2 + entries.max_x / 2, kind="stable")] = np.arange(count) // (slices * per_node)
+    ordered = entries.take(np.lexsort((entries.min_y / 2 + entries.max_y / 2, slice_of)))
+    del slice_of
     starts = (np.arange(nodes, dtype=np.int64) * count) // nodes  # nodes as equally full as can be
     boxes = _Level(np.arange(nodes, dtype=np.int64),
                    np.minimum.reduceat(ordered.min_x, starts), np.maximum.reduceat(ordered.max_x, starts),
@@ -111,6 +118,8 @@ def _pack(entries: _Level, per_node: int):
 
 
 def _write(connection, name: str, node_size: int, per_node: int, levels: list, numbers: list, root: _Level) -> None:
+    """Write the nodes, then which leaf holds each rowid and the parent of each node, a slice at a time
+    (memory stays bounded for millions of points)."""
     cell = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
     node = np.dtype([("depth", ">u2"), ("count", ">u2"), ("cells", cell, (per_node,)),
                      ("pad", "u1", (node_size - 4 - per_node * _CELL_BYTES,))])
@@ -138,21 +147,33 @@ def _write(connection, name: str, node_size: int, per_node: int, levels: list, n
     root_blob = blobs(root, np.array([0], dtype=np.int64), len(levels))[0]
     connection.execute(f"UPDATE {quoted['node']} SET data = ? WHERE nodeno = 1", (root_blob,))
     for depth, (entries, starts) in enumerate(levels):
-        insert_rows(connection, f"INSERT INTO {quoted['node']} (nodeno, data)",
-                    list(zip(numbers[depth].tolist(), blobs(entries, starts, 0))))
-    # Which leaf holds each rowid, and the parent of each node.
+        ends = np.append(starts[1:], len(entries.ids))
+        for first in range(0, len(starts), _NODES_A_SLICE):
+            last = min(first + _NODES_A_SLICE, len(starts))
+            part = entries.part(int(starts[first]), int(ends[last - 1]))
+            insert_rows(connection, f"INSERT INTO {quoted['node']} (nodeno, data)",
+                        list(zip(numbers[depth][first:last].tolist(),
+                                 blobs(part, starts[first:last] - starts[first], 0))))
+    # Which leaf holds each rowid (in rowid order: SQLite's fastest insert), and the parent of each node.
     leaf_numbers = numbers[0] if levels else np.array([1], dtype=np.int64)
     leaf_entries, leaf_starts = levels[0] if levels else (root, np.array([0], dtype=np.int64))
-    sizes = np.diff(np.append(leaf_starts, len(leaf_entries.ids)))
-    by_rowid = np.argsort(leaf_entries.ids, kind="stable")  # appended in key order: SQLite's fastest insert
-    insert_rows(connection, f"INSERT INTO {quoted['rowid']} (rowid, nodeno)",
-                list(zip(leaf_entries.ids[by_rowid].tolist(), np.repeat(leaf_numbers, sizes)[by_rowid].tolist())))
+    holders = np.repeat(leaf_numbers, np.diff(np.append(leaf_starts, len(leaf_entries.ids))))
+    by_rowid = np.argsort(leaf_entries.ids, kind="stable")
+    _insert_pairs(connection, f"INSERT INTO {quoted['rowid']} (rowid, nodeno)",
+                  leaf_entries.ids[by_rowid], holders[by_rowid])
+    del holders, by_rowid
     for depth in range(len(levels)):
         parents = numbers[depth + 1] if depth + 1 < len(levels) else np.array([1], dtype=np.int64)
         above, above_starts = levels[depth + 1] if depth + 1 < len(levels) else (root, np.array([0]))
-        sizes = np.diff(np.append(above_starts, len(above.ids)))
-        insert_rows(connection, f"INSERT INTO {quoted['parent']} (nodeno, parentnode)",
-                    list(zip(above.ids.tolist(), np.repeat(parents, sizes).tolist())))
+        _insert_pairs(connection, f"INSERT INTO {quoted['parent']} (nodeno, parentnode)",
+                      above.ids, np.repeat(parents, np.diff(np.append(above_starts, len(above.ids)))))
+
+
+def _insert_pairs(connection, insert: str, first, second) -> None:
+    """Rows `(first[i], second[i])` from two integer arrays, a slice at a time."""
+    for start in range(0, len(first), _ROWS_A_SLICE):
+        end = start + _ROWS_A_SLICE
+        insert_rows(connection, insert, list(zip(first[start:end].tolist(), second[start:end].tolist())))
 
 
 def _empty_2d_rtree_node_size(connection: sqlite3.Connection, name: str):

@@ -21,10 +21,13 @@ _DEFAULT_VARIABLES = 999  # SQLite's limit of bound values per statement before 
 
 
 def insert_rows(connection: sqlite3.Connection, insert: str, rows: Sequence[Sequence]) -> None:
-    """Run `insert` (`INSERT INTO t (a, b)`, without VALUES) for every row of `rows`, all of one width."""
+    """Run `insert` (`INSERT INTO t (a, b)`, without VALUES) for every row of `rows`, all of one width
+    (ValueError otherwise)."""
     if not rows:
         return
     width = len(rows[0])
+    if len(set(map(len, rows))) != 1:  # values would slide from one row into the next in a batch
+        raise ValueError("rows of different widths")
     one = "(" + ", ".join("?" * width) + ")"
     per = max(1, min(ROWS_PER_STATEMENT, _variable_limit(connection) // width))
     whole = len(rows) - len(rows) % per

@@ -302,3 +302,30 @@ def test_if_sqlite_refuses_the_packed_tree_the_rows_are_indexed_one_by_one(tmp_p
         assert connection.execute("SELECT count(*) FROM rtree_images_geom").fetchone()[0] == 500
     found, _extent, _count = read(path, spatial_filter=(-9.2 + 0.0105, 38.7 + 0.0005, -9.2 + 0.0115, 38.7 + 0.0015))
     assert [row[2] for row in found] == [10**14 + 111]
+
+
+@pytest.mark.parametrize("failure", [MemoryError, sqlite3.OperationalError])
+def test_if_packing_fails_for_any_reason_the_rows_are_indexed_in_slices(tmp_path, monkeypatch, failure):
+    from mapillary_qgis.core import rtree_pack
+
+    def refuse(*args):
+        raise failure("no")
+
+    monkeypatch.setattr(rtree_pack, "pack_into", refuse)
+    monkeypatch.setattr(gpkg, "_INDEX_ROWS_A_SLICE", 64)
+    path = make_gpkg(tmp_path / "out.gpkg")
+    assert append_points(path, "images", NAMES, many_rows(500)) == 500
+    assert rtree_check(path)[0] == "ok"
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM rtree_images_geom").fetchone()[0] == 500
+
+
+def test_nan_coordinates_keep_the_other_points_findable(tmp_path):
+    path = make_gpkg(tmp_path / "out.gpkg")
+    rnd = random.Random(1)
+    rows = [(rnd.uniform(0, 10), rnd.uniform(0, 10), i, None, None, None, None) for i in range(200)]
+    rows.insert(100, (float("nan"), 5.0, 999, None, None, None, None))
+    assert append_points(path, "images", NAMES, rows) == 201
+    with sqlite3.connect(path) as connection:  # what the index answers for a box around all valid points
+        assert connection.execute("SELECT count(*) FROM rtree_images_geom WHERE maxx >= -1 AND minx <= 11 "
+                                  "AND maxy >= -1 AND miny <= 11").fetchone()[0] >= 200

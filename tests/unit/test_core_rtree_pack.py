@@ -117,3 +117,24 @@ def test_an_index_emptied_by_deletes_is_packed_again():
 def test_without_numpy_the_caller_inserts_rows(monkeypatch):
     monkeypatch.setattr(rtree_pack, "np", None)
     assert not pack_into(rtree(), NAME, [1], [1.0], [2.0])
+
+
+def test_points_with_nan_are_left_to_row_by_row_inserts():
+    rows = points(200)
+    connection = rtree()
+    assert not pack_into(connection, NAME, [r[0] for r in rows] + [9999], [r[1] for r in rows] + [float("nan")],
+                         [r[2] for r in rows] + [1.0])
+    assert entries(connection) == []
+
+
+def test_slices_of_nodes_and_rows_give_the_same_tree(monkeypatch):
+    rows = points(20_000, seed=3)
+    whole = packed(rows)
+    monkeypatch.setattr(rtree_pack, "_NODES_A_SLICE", 7)
+    monkeypatch.setattr(rtree_pack, "_ROWS_A_SLICE", 1_000)
+    sliced = packed(rows)
+    assert check(sliced) == "ok" and entries(sliced) == entries(whole)
+    dump = 'SELECT * FROM "{}" ORDER BY 1'
+    for part in ("node", "rowid", "parent"):
+        table = f"{NAME}_{part}".replace('"', '""')
+        assert sliced.execute(dump.format(table)).fetchall() == whole.execute(dump.format(table)).fetchall()

@@ -38,3 +38,12 @@ def test_a_failing_row_raises_and_the_caller_rolls_back():
     connection = table()
     with pytest.raises(sqlite3.IntegrityError):
         insert_rows(connection, 'INSERT INTO "a ""t""" (n, x, s, b)', [(1, 0, "", b""), (1, 0, "", b"")])
+
+
+def test_rows_of_different_widths_are_refused_before_anything_is_written():
+    connection = table()
+    rows = [(i, 0.5, "x", b"") for i in range(150)]
+    rows[120] = (120, 0.5, "x")
+    with pytest.raises(ValueError):
+        insert_rows(connection, 'INSERT INTO "a ""t""" (n, x, s, b)', rows)
+    assert connection.execute('SELECT count(*) FROM "a ""t"""').fetchone()[0] == 0
