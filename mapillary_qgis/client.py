@@ -14,8 +14,9 @@ The endpoint decides where the token goes:
 * Anything else (signed thumbnail URLs on Meta's CDN): no token at all.
 
 This module imports nothing from QGIS. Inside QGIS the plugin injects a
-proxy resolver (`Client.set_proxy_resolver`); outside QGIS `requests` honours
-the usual proxy environment variables.
+proxy resolver (`Client.set_proxy_resolver`) and the certificate authorities
+QGIS trusts (`Client.set_ca_bundle`); outside QGIS `requests` honours the
+usual proxy environment variables and its own certificate authorities.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class Client:
 
     _default_token: str | None = None
     _proxy_resolver: ProxyResolver | None = None
+    _ca_bundle: str | None = None
     _retry_listener: Callable[[MapillaryError, float], None] | None = None
     _class_lock = threading.Lock()
 
@@ -159,6 +161,13 @@ class Client:
         """Install a function `url -> requests proxies dict` (the QGIS glue)."""
         with Client._class_lock:
             Client._proxy_resolver = resolver
+
+    @staticmethod
+    def set_ca_bundle(path: str | None) -> None:
+        """Verify HTTPS servers against the certificate authorities in this PEM file (None: `requests`'
+        own), for instance those QGIS trusts, which may include a company's."""
+        with Client._class_lock:
+            Client._ca_bundle = path
 
     @staticmethod
     def set_retry_listener(listener: Callable[[MapillaryError, float], None] | None) -> None:
@@ -302,7 +311,14 @@ class Client:
         try:
             response = self._session().get(
                 url, params=query, headers=headers, timeout=timeout,
-                proxies=self._proxies(url), allow_redirects=kind == OTHER,
+                proxies=self._proxies(url), allow_redirects=kind == OTHER, verify=Client._ca_bundle or True,
+            )
+        except requests.exceptions.SSLError:
+            return NetworkError(
+                f"The secure connection to Mapillary could not be verified ({where}): its certificate is not "
+                "signed by an authority this computer trusts. If your network inspects HTTPS traffic, add its "
+                "certificate authority in QGIS (Settings > Options > Authentication > Certificate Manager).",
+                retryable=False,
             )
         except requests.exceptions.ReadTimeout:
             return NetworkError(

@@ -42,7 +42,7 @@ from .qgis_glue.filtering import Filtering
 from .qgis_glue.image_controller import ImageController
 from .qgis_glue.images import WGS84, ImageService, to_lonlat
 from .qgis_glue.live_layers import LiveLayers
-from .qgis_glue.network import qgis_proxy_resolver
+from .qgis_glue.network import qgis_ca_bundle, qgis_proxy_resolver
 from .qgis_glue.notices import Notices
 from .qgis_glue.signals import disconnect
 from .qgis_glue.token_store import TokenStore
@@ -53,6 +53,7 @@ LOGGER = logging.getLogger(__name__)
 MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
+CA_BUNDLE = "cache/mapillary_qgis/ca-bundle.pem"  # in the QGIS profile: the authorities QGIS trusts, for requests
 IDENTIFY_ACTION_NAME = "MapillaryIdentify"
 # Layers whose features a click may identify, by layer key: (tileset, tile layer).
 FEATURE_KEYS = {
@@ -97,13 +98,15 @@ class MapillaryPlugin:
 
     def initProcessing(self) -> None:  # noqa: N802 (QGIS API; qgis_process calls only this)
         if self.provider is None:
+            # QGIS's proxy and certificate authorities for every request, qgis_process's too (main thread).
+            Client.set_proxy_resolver(qgis_proxy_resolver())
+            Client.set_ca_bundle(qgis_ca_bundle(Path(QgsApplication.qgisSettingsDirPath()) / CA_BUNDLE))
             self.provider = MapillaryProvider()  # keep the reference: Python would free it
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
         self.initProcessing()
         log.install()
-        Client.set_proxy_resolver(qgis_proxy_resolver())
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
         self.tile_cache = TileCache(tile_cache_dir())
@@ -374,6 +377,7 @@ class MapillaryPlugin:
             self.toolbar = None
         self.token_store = None
         Client.set_proxy_resolver(None)
+        Client.set_ca_bundle(None)
         Client.set_retry_listener(None)
         Client.set_token(None)
         log.uninstall()

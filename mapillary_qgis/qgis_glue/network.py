@@ -1,4 +1,4 @@
-"""QGIS's proxy settings, handed to the pure `Client` as a resolver.
+"""QGIS's network settings for the pure `Client`: its proxy (as a resolver) and the authorities it trusts.
 
 The settings are read once, on the main thread (`qgis_proxy_resolver()` in
 `initGui`), because `QgsNetworkAccessManager.instance()` in a worker thread
@@ -9,11 +9,18 @@ for `requests`: the environment), and otherwise the configured proxy.
 
 from __future__ import annotations
 
+import logging
+import os
+import ssl
+from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from qgis.core import QgsNetworkAccessManager
+import requests.certs
+from qgis.core import QgsApplication, QgsNetworkAccessManager
 from qgis.PyQt.QtNetwork import QNetworkProxy
+
+LOGGER = logging.getLogger(__name__)
 
 _SCHEMES = {
     QNetworkProxy.ProxyType.HttpProxy: "http",
@@ -48,3 +55,57 @@ def qgis_proxy_resolver(manager: QgsNetworkAccessManager | None = None) -> Calla
         return {"http": address, "https": address}
 
     return resolve
+
+
+def qgis_ca_bundle(path: Path) -> str | None:
+    """Write the certificate authorities QGIS trusts into the PEM file `path`; its name, or None.
+
+    QGIS trusts the system's authorities and those added in its Certificate
+    Manager (a company's, where the network inspects HTTPS); `requests` alone
+    knows only its own list. The file holds `requests`' list plus QGIS's, so
+    nothing that worked stops working. None (keep `requests`' own) when QGIS
+    has nothing to add, or the file cannot be written or read back. Main
+    thread; authorities added while QGIS runs count from the next start.
+    """
+    manager = QgsApplication.authManager()
+    if manager is None or manager.isDisabled():
+        return None
+    pem = bytes(manager.trustedCaCertsPemText())  # QGIS's cache, which its Certificate Manager keeps current
+    if b"BEGIN CERTIFICATE" not in pem:
+        return None
+    try:
+        ours = Path(requests.certs.where()).read_bytes()
+    except OSError:
+        ours = b""
+    known = {_body(block) for block in _blocks(ours)}
+    added = [block for block in _blocks(pem) if _body(block) not in known]  # mostly the same system roots
+    if not added:
+        return None
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(ours.rstrip(b"\n") + b"\n" + b"\n".join(added) + b"\n")
+        ssl.create_default_context(cafile=str(temp))  # OpenSSL must read it, or every request would fail
+        os.replace(temp, path)
+    except (OSError, ValueError, ssl.SSLError) as exc:
+        LOGGER.warning("Could not use QGIS's certificate authorities (%s); using those of requests.", exc)
+        temp.unlink(missing_ok=True)
+        return None
+    return str(path)
+
+
+_BEGIN, _END = b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----"
+
+
+def _blocks(pem: bytes) -> list:
+    """The certificates of a PEM text, each from BEGIN to END."""
+    blocks = []
+    for part in pem.split(_END)[:-1]:
+        start = part.find(_BEGIN)
+        if start >= 0:
+            blocks.append(part[start:] + _END)
+    return blocks
+
+
+def _body(block: bytes) -> bytes:
+    return b"".join(block.split())

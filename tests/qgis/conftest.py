@@ -32,6 +32,7 @@ def clean_token_state():
     QgsSettings().remove(AUTHCFG_KEY)
     Client.set_token(None)
     Client.set_proxy_resolver(None)
+    Client.set_ca_bundle(None)
 
 
 @pytest.fixture

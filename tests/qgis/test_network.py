@@ -1,13 +1,17 @@
-"""The Client honours QGIS's proxy settings, through the injected resolver."""
+"""The Client honours QGIS's network settings: its proxy (an injected resolver) and the authorities it trusts."""
 
 import socket
+import ssl
+from pathlib import Path
 
 import pytest
-from qgis.core import QgsNetworkAccessManager, QgsSettings
+import requests.certs
+from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsSettings
+from qgis.PyQt.QtNetwork import QSslCertificate
 
 from mapillary_qgis.client import Client
 from mapillary_qgis.errors import NetworkError
-from mapillary_qgis.qgis_glue.network import qgis_proxy_resolver
+from mapillary_qgis.qgis_glue.network import qgis_ca_bundle, qgis_proxy_resolver
 
 
 def dead_port():
@@ -75,3 +79,77 @@ def test_client_goes_through_the_qgis_proxy(qgis_proxy, fake):
     with pytest.raises(NetworkError):
         client.get(endpoint="me")
     assert fake.requests == []  # it went to the (dead) proxy, not straight to the server
+
+
+# -- certificate authorities: what QGIS trusts, requests trusts too -------------------------------------------
+
+@pytest.fixture
+def https_server(tmp_path):
+    tls = pytest.importorskip("tests.tls", reason="needs the cryptography package")
+    with tls.HttpsServer(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def qgis_trusts(qgis_app):
+    """Add a certificate authority to QGIS's Certificate Manager, as a user would (removed afterwards)."""
+    manager = QgsApplication.authManager()
+    added = []
+
+    def trust(pem_path):
+        certificate = QSslCertificate.fromPath(str(pem_path))[0]
+        assert manager.storeCertAuthority(certificate)
+        added.append(certificate)
+        manager.rebuildCaCertsCache()  # what the Certificate Manager does after a change
+        manager.rebuildTrustedCaCertsCache()
+
+    yield trust
+    for certificate in added:
+        manager.removeCertAuthority(certificate)
+    manager.rebuildCaCertsCache()
+    manager.rebuildTrustedCaCertsCache()
+
+
+def test_an_authority_added_in_qgis_is_trusted_by_the_client(https_server, qgis_trusts, tmp_path):
+    bundle = tmp_path / "profile" / "ca-bundle.pem"
+    assert qgis_ca_bundle(bundle) is None  # nothing beyond requests' own list: requests keeps its own
+    client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
+    with pytest.raises(NetworkError) as info:
+        client.get(https_server.url + "/me")
+    assert "Certificate Manager" in info.value.message
+    qgis_trusts(https_server.ca)
+    Client.set_ca_bundle(qgis_ca_bundle(bundle))
+    client.close()
+    assert client.get(https_server.url + "/me").json()["ok"] is True
+    text = bundle.read_bytes()
+    assert https_server.ca.read_bytes().split(b"-----BEGIN")[1][:200] in text  # QGIS's addition
+    assert text.count(b"BEGIN CERTIFICATE") == Path(requests.certs.where()).read_bytes().count(
+        b"BEGIN CERTIFICATE") + 1  # requests' own list, plus only what QGIS adds to it
+
+
+def test_a_bundle_openssl_cannot_read_is_not_used(https_server, qgis_trusts, tmp_path, monkeypatch):
+    qgis_trusts(https_server.ca)
+
+    def unreadable(**_kwargs):
+        raise ssl.SSLError("no certificate or crl found")
+
+    monkeypatch.setattr(ssl, "create_default_context", unreadable)
+    bundle = tmp_path / "ca-bundle.pem"
+    assert qgis_ca_bundle(bundle) is None and not bundle.exists() and not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_plugin_hands_qgis_authorities_to_every_client_and_takes_them_back(
+        https_server, qgis_trusts, iface):
+    import mapillary_qgis
+
+    qgis_trusts(https_server.ca)
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initProcessing()  # what qgis_process calls; initGui calls it too
+    try:
+        assert Client._ca_bundle and Path(Client._ca_bundle).is_file()
+        assert Client._proxy_resolver is not None  # QGIS's proxy settings, for qgis_process too
+        client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
+        assert client.get(https_server.url + "/me").json()["ok"] is True
+    finally:
+        plugin.unload()
+    assert Client._ca_bundle is None and Client._proxy_resolver is None

@@ -7,11 +7,11 @@ from mapillary_qgis.client import Client
 
 @pytest.fixture(autouse=True)
 def no_default_token():
-    """No test sees another's default token, proxy resolver or retry listener."""
-    for reset in (Client.set_token, Client.set_proxy_resolver, Client.set_retry_listener):
+    """No test sees another's default token, proxy resolver, retry listener or CA bundle."""
+    for reset in (Client.set_token, Client.set_proxy_resolver, Client.set_retry_listener, Client.set_ca_bundle):
         reset(None)
     yield
-    for reset in (Client.set_token, Client.set_proxy_resolver, Client.set_retry_listener):
+    for reset in (Client.set_token, Client.set_proxy_resolver, Client.set_retry_listener, Client.set_ca_bundle):
         reset(None)
 
 

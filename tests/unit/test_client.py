@@ -356,3 +356,25 @@ def test_close_ends_every_threads_connection_and_the_client_still_works(fake, cl
     client.close()
     assert client._sessions == [] and all(not s.adapters["http://"].poolmanager.pools for s in sessions)
     assert client.get(fake.tiles_url + IMAGE_TILE).ok  # a new session, transparently
+
+
+# -- HTTPS with a certificate authority of one's own (a company network that inspects HTTPS) ---------------
+
+def test_an_untrusted_certificate_is_a_plain_error_and_a_given_authority_is_trusted(tmp_path, fake):
+    tls = pytest.importorskip("tests.tls", reason="needs the cryptography package")
+    with tls.HttpsServer(tmp_path) as server:
+        client = Client(fake.token, graph_url=server.url, max_retries=3)
+        with pytest.raises(NetworkError) as info:
+            client.get(server.url + "/me")
+        message = info.value.message
+        assert "could not be verified" in message and "Certificate Manager" in message
+        assert fake.token not in message
+        assert not info.value.retryable
+        Client.set_ca_bundle(str(server.ca))
+        try:
+            assert client.get(server.url + "/me").json()["ok"] is True
+        finally:
+            Client.set_ca_bundle(None)
+        client.close()
+        with pytest.raises(NetworkError):  # back to requests' own authorities
+            client.get(server.url + "/me")
