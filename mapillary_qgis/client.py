@@ -25,6 +25,7 @@ import email.utils
 import logging
 import os
 import random
+import ssl
 import threading
 import time
 from typing import Callable, Mapping
@@ -311,14 +312,7 @@ class Client:
         try:
             response = self._session().get(
                 url, params=query, headers=headers, timeout=timeout,
-                proxies=self._proxies(url), allow_redirects=kind == OTHER, verify=Client._ca_bundle or True,
-            )
-        except requests.exceptions.SSLError:
-            return NetworkError(
-                f"The secure connection to Mapillary could not be verified ({where}): its certificate is not "
-                "signed by an authority this computer trusts. If your network inspects HTTPS traffic, add its "
-                "certificate authority in QGIS (Settings > Options > Authentication > Certificate Manager).",
-                retryable=False,
+                proxies=self._proxies(url), allow_redirects=kind == OTHER, verify=_verify(Client._ca_bundle),
             )
         except requests.exceptions.ReadTimeout:
             return NetworkError(
@@ -326,6 +320,13 @@ class Client:
                 retryable=False,
             )
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if _untrusted_certificate(exc):  # not a passing failure: no retry, and say what would help
+                return NetworkError(
+                    f"The secure connection to Mapillary could not be verified ({where}): its certificate is not "
+                    "signed by an authority this computer trusts. If your network inspects HTTPS traffic, add its "
+                    "certificate authority in QGIS (Settings > Options > Authentication > Certificate Manager).",
+                    retryable=False,
+                )
             return NetworkError(
                 f"Could not reach Mapillary ({where}): {_network_reason(exc)}. "
                 "Check your internet connection or proxy settings."
@@ -382,6 +383,28 @@ def _truncated(response: requests.Response) -> bool:
         return received() < int(expected)
     except (OSError, ValueError):
         return False
+
+
+def _verify(bundle: str | None):
+    """`requests`' `verify`: the bundle while it exists (someone may empty the profile's cache), else its own."""
+    return bundle if bundle and os.path.isfile(bundle) else True
+
+
+def _untrusted_certificate(exc: BaseException) -> bool:
+    """Whether a connection failed because the server's certificate could not be verified (not, say, because
+    the connection dropped during the handshake): an `ssl.SSLCertVerificationError` somewhere in its causes."""
+    pending, seen = [exc], set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return True
+        # requests wraps urllib3's MaxRetryError (in args), which holds the SSLError (reason), and so on.
+        pending += [e for e in (error.__cause__, error.__context__, getattr(error, "reason", None), *error.args)
+                    if isinstance(e, BaseException)]
+    return False
 
 
 def _network_reason(exc: Exception) -> str:

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsPointXY,
     QgsProject,
 )
+from qgis.gui import QgsGui
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QPushButton
@@ -98,14 +99,25 @@ class MapillaryPlugin:
 
     def initProcessing(self) -> None:  # noqa: N802 (QGIS API; qgis_process calls only this)
         if self.provider is None:
-            # QGIS's proxy and certificate authorities for every request, qgis_process's too (main thread).
-            Client.set_proxy_resolver(qgis_proxy_resolver())
-            Client.set_ca_bundle(qgis_ca_bundle(Path(QgsApplication.qgisSettingsDirPath()) / CA_BUNDLE))
+            self._use_qgis_network_settings()  # qgis_process's requests too
             self.provider = MapillaryProvider()  # keep the reference: Python would free it
             QgsApplication.processingRegistry().addProvider(self.provider)
 
+    @staticmethod
+    def _use_qgis_network_settings() -> None:
+        """QGIS's proxy and the certificate authorities it trusts, for every request (main thread; again
+        whenever QGIS's options change, where both are set)."""
+        Client.set_proxy_resolver(qgis_proxy_resolver())
+        try:
+            bundle = qgis_ca_bundle(Path(QgsApplication.qgisSettingsDirPath()) / CA_BUNDLE)
+        except Exception:  # never a reason for the plugin not to load
+            LOGGER.warning("Could not read QGIS's certificate authorities; using those of requests.", exc_info=True)
+            bundle = None
+        Client.set_ca_bundle(bundle)
+
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
         self.initProcessing()
+        QgsGui.instance().optionsChanged.connect(self._use_qgis_network_settings)
         log.install()
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
@@ -347,6 +359,7 @@ class MapillaryPlugin:
         if self.notices is not None:  # a tile that fails after this is nobody's to report
             disconnect((self.notices.notice, self._notice))
         disconnect((QgsApplication.authManager().masterPasswordVerified, self._master_password_verified),
+                   (QgsGui.instance().optionsChanged, self._use_qgis_network_settings),
                    (QgsApplication.instance().aboutToQuit, self._before_quit),
                    (QgsProject.instance().readProject, self._project_read),
                    (QgsProject.instance().layersAdded, self._project_read))

@@ -62,10 +62,10 @@ def qgis_ca_bundle(path: Path) -> str | None:
 
     QGIS trusts the system's authorities and those added in its Certificate
     Manager (a company's, where the network inspects HTTPS); `requests` alone
-    knows only its own list. The file holds `requests`' list plus QGIS's, so
-    nothing that worked stops working. None (keep `requests`' own) when QGIS
-    has nothing to add, or the file cannot be written or read back. Main
-    thread; authorities added while QGIS runs count from the next start.
+    knows only its own list (`requests_ca_file`). The file holds that list plus
+    QGIS's, so nothing that worked stops working. None (keep `requests`' own)
+    when QGIS has nothing to add, or the file cannot be written or read back.
+    Main thread; the plugin calls it again when QGIS's options change.
     """
     manager = QgsApplication.authManager()
     if manager is None or manager.isDisabled():
@@ -74,7 +74,7 @@ def qgis_ca_bundle(path: Path) -> str | None:
     if b"BEGIN CERTIFICATE" not in pem:
         return None
     try:
-        ours = Path(requests.certs.where()).read_bytes()
+        ours = Path(requests_ca_file()).read_bytes()
     except OSError:
         ours = b""
     known = {_body(block) for block in _blocks(ours)}
@@ -89,9 +89,22 @@ def qgis_ca_bundle(path: Path) -> str | None:
         os.replace(temp, path)
     except (OSError, ValueError, ssl.SSLError) as exc:
         LOGGER.warning("Could not use QGIS's certificate authorities (%s); using those of requests.", exc)
-        temp.unlink(missing_ok=True)
+        try:
+            temp.unlink(missing_ok=True)
+        except OSError:  # a read-only profile, or a file where the folder should be
+            pass
         return None
     return str(path)
+
+
+def requests_ca_file() -> str:
+    """The authorities `requests` trusts by itself: `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` when it names a
+    file (as `requests` reads them), else its own list."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        value = os.environ.get(name)
+        if value:
+            return value if os.path.isfile(value) else requests.certs.where()
+    return requests.certs.where()
 
 
 _BEGIN, _END = b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 import requests.certs
-from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsSettings
+from qgis.core import QgsApplication, QgsAuthCertUtils, QgsNetworkAccessManager, QgsSettings
+from qgis.gui import QgsGui
 from qgis.PyQt.QtNetwork import QSslCertificate
 
 from mapillary_qgis.client import Client
@@ -158,3 +159,49 @@ def test_the_plugin_hands_qgis_authorities_to_every_client_and_takes_them_back(
     finally:
         plugin.unload()
     assert Client._ca_bundle is None and Client._proxy_resolver is None
+
+
+def test_a_profile_that_cannot_hold_the_bundle_is_no_reason_to_fail(https_server, qgis_trusts, tmp_path):
+    qgis_trusts(https_server.ca)
+    (tmp_path / "cache").write_text("a file where the folder should be")
+    assert qgis_ca_bundle(tmp_path / "cache" / "mapillary_qgis" / "ca-bundle.pem") is None
+
+
+def test_the_authorities_requests_is_told_of_in_the_environment_stay_trusted(https_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(https_server.ca))  # requests alone trusts this server
+    client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
+    assert client.get(https_server.url + "/me").json()["ok"] is True
+    Client.set_ca_bundle(qgis_ca_bundle(tmp_path / "ca-bundle.pem"))  # QGIS's system authorities added to it
+    client.close()
+    assert client.get(https_server.url + "/me").json()["ok"] is True
+
+
+def test_a_change_in_qgis_options_reaches_the_requests_at_once(https_server, qgis_trusts, iface):
+    import mapillary_qgis
+
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    try:
+        client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
+        with pytest.raises(NetworkError):
+            client.get(https_server.url + "/me")
+        qgis_trusts(https_server.ca)  # in Settings > Options > Authentication, then OK
+        QgsGui.instance().optionsChanged.emit()
+        client.close()
+        assert client.get(https_server.url + "/me").json()["ok"] is True
+        manager = QgsApplication.authManager()  # distrusted again: no longer trusted by the plugin either
+        certificate = QSslCertificate.fromPath(str(https_server.ca))[0]
+        assert manager.storeCertTrustPolicy(certificate, QgsAuthCertUtils.CertTrustPolicy.Untrusted)
+        manager.rebuildCertTrustCache()
+        manager.rebuildCaCertsCache()
+        manager.rebuildTrustedCaCertsCache()
+        QgsGui.instance().optionsChanged.emit()
+        client.close()
+        with pytest.raises(NetworkError):
+            client.get(https_server.url + "/me")
+    finally:
+        plugin.unload()
+        QgsApplication.authManager().removeCertTrustPolicy(QSslCertificate.fromPath(str(https_server.ca))[0])
+        QgsApplication.authManager().rebuildCertTrustCache()
+    QgsGui.instance().optionsChanged.emit()  # the plugin is gone: nothing listens any more
+    assert Client._ca_bundle is None

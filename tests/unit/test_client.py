@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import threading
 import traceback
 from urllib.parse import quote
 
@@ -378,3 +379,43 @@ def test_an_untrusted_certificate_is_a_plain_error_and_a_given_authority_is_trus
         client.close()
         with pytest.raises(NetworkError):  # back to requests' own authorities
             client.get(server.url + "/me")
+
+
+def test_a_tls_handshake_cut_off_is_a_passing_network_failure_and_retried(fake, waits):
+    """Only a certificate that cannot be verified is the certificate message; anything else may pass."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted = []
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            connection.recv(4096)  # the ClientHello, then hang up
+            connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/me"
+    client = Client(fake.token, graph_url=url.rsplit("/", 1)[0], max_retries=2)
+    client._sleep = waits.append
+    try:
+        with pytest.raises(NetworkError) as info:
+            client.get(url)
+    finally:
+        listener.close()
+    assert "Could not reach Mapillary" in info.value.message and "Certificate Manager" not in info.value.message
+    assert len(accepted) == 3 and len(waits) == 2  # tried again, as any dropped connection
+
+
+def test_a_bundle_deleted_meanwhile_falls_back_to_requests_own(tmp_path, fake):
+    tls = pytest.importorskip("tests.tls", reason="needs the cryptography package")
+    with tls.HttpsServer(tmp_path) as server:
+        Client.set_ca_bundle(str(tmp_path / "emptied-cache" / "ca-bundle.pem"))  # not there (any more)
+        client = Client(fake.token, graph_url=server.url, max_retries=0)
+        with pytest.raises(NetworkError) as info:  # a MapillaryError as ever, not an OSError from requests
+            client.get(server.url + "/me")
+        assert "could not be verified" in info.value.message
