@@ -179,29 +179,39 @@ def test_the_authorities_requests_is_told_of_in_the_environment_stay_trusted(htt
 def test_a_change_in_qgis_options_reaches_the_requests_at_once(https_server, qgis_trusts, iface):
     import mapillary_qgis
 
+    manager = QgsApplication.authManager()
+    certificate = QSslCertificate.fromPath(str(https_server.ca))[0]
+    client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
+
+    def trusted_by_qgis() -> bool:
+        return bodies(https_server.ca.read_bytes())[0] in bodies(bytes(manager.trustedCaCertsPemText()))
+
+    def trusted_by_plugin() -> bool:
+        QgsGui.instance().optionsChanged.emit()  # the Options dialog closed with OK
+        client.close()
+        try:
+            return client.get(https_server.url + "/me").ok
+        except NetworkError:
+            return False
+
     plugin = mapillary_qgis.classFactory(iface)
     plugin.initGui()
     try:
-        client = Client("MLY|1|secret", graph_url=https_server.url, max_retries=0)
-        with pytest.raises(NetworkError):
-            client.get(https_server.url + "/me")
-        qgis_trusts(https_server.ca)  # in Settings > Options > Authentication, then OK
-        QgsGui.instance().optionsChanged.emit()
-        client.close()
-        assert client.get(https_server.url + "/me").json()["ok"] is True
-        manager = QgsApplication.authManager()  # distrusted again: no longer trusted by the plugin either
-        certificate = QSslCertificate.fromPath(str(https_server.ca))[0]
+        assert not trusted_by_plugin()
+        qgis_trusts(https_server.ca)  # added in Settings > Options > Authentication
+        assert trusted_by_qgis() and trusted_by_plugin()
         assert manager.storeCertTrustPolicy(certificate, QgsAuthCertUtils.CertTrustPolicy.Untrusted)
-        manager.rebuildCertTrustCache()
-        manager.rebuildCaCertsCache()
-        manager.rebuildTrustedCaCertsCache()
-        QgsGui.instance().optionsChanged.emit()
-        client.close()
-        with pytest.raises(NetworkError):
-            client.get(https_server.url + "/me")
+        for rebuild in (manager.rebuildCertTrustCache, manager.rebuildCaCertsCache, manager.rebuildTrustedCaCertsCache):
+            rebuild()
+        assert trusted_by_plugin() == trusted_by_qgis()  # distrusted: whatever QGIS then trusts, the plugin too
+        manager.removeCertTrustPolicy(certificate)
+        manager.removeCertAuthority(certificate)
+        for rebuild in (manager.rebuildCertTrustCache, manager.rebuildCaCertsCache, manager.rebuildTrustedCaCertsCache):
+            rebuild()
+        assert not trusted_by_qgis() and not trusted_by_plugin()  # removed
     finally:
         plugin.unload()
-        QgsApplication.authManager().removeCertTrustPolicy(QSslCertificate.fromPath(str(https_server.ca))[0])
-        QgsApplication.authManager().rebuildCertTrustCache()
+        manager.removeCertTrustPolicy(certificate)
+        manager.rebuildCertTrustCache()
     QgsGui.instance().optionsChanged.emit()  # the plugin is gone: nothing listens any more
     assert Client._ca_bundle is None
