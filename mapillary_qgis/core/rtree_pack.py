@@ -5,8 +5,8 @@ A GeoPackage's spatial index is an SQLite `rtree` virtual table. Inserting
 choosing a leaf and splitting nodes for every row. Here the tree is built
 in memory with numpy (Sort-Tile-Recursive packing: sorted by x into
 vertical slices, each slice by y) and written straight into the rtree's
-three shadow tables, the way GDAL 3.7 and later bulk-load GeoPackage
-indexes:
+three shadow tables, as GDAL does for its own GeoPackage indexes (GDAL
+issue #7614):
 
 - `<name>_node(nodeno, data)`: one blob per node, `node size` bytes: a 16-bit
   depth of the tree (root only), a 16-bit cell count, then cells of a 64-bit
