@@ -12,12 +12,11 @@ feature, with the same results.
 from __future__ import annotations
 
 from itertools import chain
-from math import atan, degrees, sinh
 from typing import Iterable, Optional, Sequence
 
 from osgeo import ogr
 
-from .tilemath import EARTH_RADIUS
+from .tilemath import EARTH_RADIUS, mercator_ys_to_lats
 
 try:
     import numpy as np
@@ -88,9 +87,9 @@ def _batch_rows(batch: dict, geometry_column: str, tile, props: dict, columns: d
         return None
     mx, my = points["x"][keep], points["y"][keep]
     lons = np.degrees(mx / EARTH_RADIUS).tolist()  # the same operations as math.degrees: the same bits
-    # Not numpy's arctan and sinh, which may differ from the C library's in the last bit: the steps of
-    # the per-feature reader's `mercator_y_to_lat`, so that both give the same latitudes to the bit.
-    lats = list(map(degrees, map(atan, map(sinh, (my / EARTH_RADIUS).tolist()))))
+    # Not numpy's arctan and sinh, which may differ from the C library's in the last bit: the per-feature
+    # reader's formula, so that both give the same latitudes to the bit.
+    lats = mercator_ys_to_lats(my.tolist())
     ids, others = values[0], values[1:]
     return zip(ids, lons, lats, *others)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import List, Tuple
+from itertools import repeat
+from operator import truediv
+from typing import Iterable, List, Tuple
 
 EARTH_RADIUS = 6378137.0
 HALF_WORLD = math.pi * EARTH_RADIUS  # 20037508.342789244: the Mercator x of longitude 180
@@ -27,6 +29,11 @@ def mercator_to_lonlat(mx: float, my: float) -> tuple[float, float]:
 def mercator_y_to_lat(my: float) -> float:
     """The latitude of an EPSG:3857 y."""
     return math.degrees(math.atan(math.sinh(my / EARTH_RADIUS)))
+
+
+def mercator_ys_to_lats(ys: Iterable[float]) -> List[float]:
+    """`mercator_y_to_lat` of each y: the same operations, so the same bits, without a Python call per y."""
+    return list(map(math.degrees, map(math.atan, map(math.sinh, map(truediv, ys, repeat(EARTH_RADIUS))))))
 
 
 def lonlat_to_tile_fraction(lon: float, lat: float, z: int) -> tuple[float, float]:

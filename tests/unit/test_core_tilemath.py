@@ -17,6 +17,13 @@ def test_mercator_round_trip(lon, lat):
     assert back == pytest.approx((lon, lat), abs=1e-9)
 
 
+def test_many_latitudes_at_once_are_the_same_bits_as_one_at_a_time():
+    ys = [0.0, -0.0, 1e-300, 4_650_000.123456789, -20_037_508.342789244, 20_037_508.342789244, 123.456] + [
+        i * 7919.123 - 2e7 for i in range(5000)]
+    assert tm.mercator_ys_to_lats(ys) == [tm.mercator_y_to_lat(y) for y in ys]
+    assert tm.mercator_ys_to_lats([]) == []
+
+
 def test_mercator_constants():
     assert tm.HALF_WORLD == pytest.approx(20037508.342789244)
     assert tm.MAX_LAT == pytest.approx(85.0511287798)
