@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Tuple
 
 from . import rtree_pack
-from .sqlite_batch import insert_rows
+from .sqlite_batch import insert_rows, quote
 
 try:
     import numpy as np
@@ -183,7 +183,7 @@ class PointAppender:
             connection.execute("ROLLBACK TO pack_index")
         connection.execute("RELEASE pack_index")
         if not packed:
-            insert = f"INSERT INTO {_quote(self._index)}"
+            insert = f"INSERT INTO {quote(self._index)}"
             for start in range(0, len(ids), _INDEX_ROWS_A_SLICE):
                 end = start + _INDEX_ROWS_A_SLICE
                 part_xs, part_ys = xs[start:end], ys[start:end]
@@ -197,17 +197,17 @@ class PointAppender:
             raise GeoPackageError(f"table {table!r} is in SRS {srs_id}, not {self.srs_id}")
         _check_columns(connection, table, self.names)
         self._header = _HEADER.pack(b"GP", 0, _FLAGS, srs_id)  # the same for every point
-        columns = ", ".join(_quote(name) for name in (self._geometry_column, *self.names))
-        self._insert = f"INSERT INTO {_quote(table)} (rowid, {columns})"
+        columns = ", ".join(quote(name) for name in (self._geometry_column, *self.names))
+        self._insert = f"INSERT INTO {quote(table)} (rowid, {columns})"
         self._triggers = connection.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE ? OR name = ?)",
             (table, f"rtree_{table}_{self._geometry_column}_%", f"trigger_insert_feature_count_{table}")).fetchall()
         for name, _sql in self._triggers:
-            connection.execute(f"DROP TRIGGER {_quote(name)}")
+            connection.execute(f"DROP TRIGGER {quote(name)}")
         index = f"rtree_{table}_{self._geometry_column}"
         found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchone()
         self._index = index if found else None
-        self._next_id = connection.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {_quote(table)}").fetchone()[0] + 1
+        self._next_id = connection.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {quote(table)}").fetchone()[0] + 1
 
 
 @contextmanager
@@ -235,10 +235,6 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _geometry_column(connection: sqlite3.Connection, table: str) -> Tuple[str, int]:
     row = connection.execute(
         "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
@@ -248,7 +244,7 @@ def _geometry_column(connection: sqlite3.Connection, table: str) -> Tuple[str, i
 
 
 def _check_columns(connection: sqlite3.Connection, table: str, names: Sequence[str]) -> None:
-    present = {row[1] for row in connection.execute(f"PRAGMA table_info({_quote(table)})")}
+    present = {row[1] for row in connection.execute(f"PRAGMA table_info({quote(table)})")}
     missing = [name for name in names if name not in present]
     if missing:
         raise GeoPackageError(f"table {table!r} has no column {', '.join(missing)}")
@@ -271,5 +267,5 @@ def _update_contents(connection, table: str, box: Optional[tuple]) -> None:
             "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?", (*box, table))
     if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
         connection.execute(  # GDAL's cached feature count, which it trusts
-            f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {_quote(table)}) "
+            f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {quote(table)}) "
             "WHERE lower(table_name) = lower(?)", (table,))

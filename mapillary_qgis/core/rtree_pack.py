@@ -32,7 +32,7 @@ import re
 import sqlite3
 from typing import Sequence
 
-from .sqlite_batch import insert_rows
+from .sqlite_batch import insert_rows, quote
 
 try:
     import numpy as np
@@ -197,7 +197,7 @@ def _empty_2d_rtree_node_size(connection: sqlite3.Connection, name: str):
 
 def _shadow(name: str, part: str) -> str:
     """The quoted name of one of the rtree's shadow tables."""
-    return '"' + f"{name}_{part}".replace('"', '""') + '"'
+    return quote(f"{name}_{part}")
 
 
 def _down(values):
