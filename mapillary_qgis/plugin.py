@@ -35,7 +35,7 @@ from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
 from .paths import i18n_dir, resource
-from .processing.common import tile_cache_dir
+from .processing.common import cache_dir, tile_cache_dir
 from .processing.provider import MapillaryProvider
 from .qgis_glue import log
 from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
@@ -54,7 +54,6 @@ LOGGER = logging.getLogger(__name__)
 MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
-CA_BUNDLE = "cache/mapillary_qgis/ca-bundle.pem"  # in the QGIS profile: the authorities QGIS trusts, for requests
 IDENTIFY_ACTION_NAME = "MapillaryIdentify"
 # Layers whose features a click may identify, by layer key: (tileset, tile layer).
 FEATURE_KEYS = {
@@ -109,7 +108,7 @@ class MapillaryPlugin:
         whenever QGIS's options change, where both are set)."""
         Client.set_proxy_resolver(qgis_proxy_resolver())
         try:
-            bundle = qgis_ca_bundle(Path(QgsApplication.qgisSettingsDirPath()) / CA_BUNDLE)
+            bundle = qgis_ca_bundle(cache_dir() / "ca-bundle.pem")
         except Exception:  # never a reason for the plugin not to load
             LOGGER.warning("Could not read QGIS's certificate authorities; using those of requests.", exc_info=True)
             bundle = None
@@ -244,7 +243,7 @@ class MapillaryPlugin:
 
     def _init_identify(self, main_window) -> None:
         canvas = self.iface.mapCanvas()
-        thumbnails = ThumbnailCache(tile_cache_dir().parent / "thumbnails")
+        thumbnails = ThumbnailCache(cache_dir() / "thumbnails")
         self.image_service = ImageService(Client(), self.tile_source, thumbnails)
         self.image_controller = ImageController(self.image_service, parent=self.dock)
         self.image_panel = ImagePanel(self.image_controller, on_set_token=lambda: self.dock.tabs.setCurrentIndex(0),

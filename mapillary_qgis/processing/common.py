@@ -70,9 +70,14 @@ NO_TOKEN = QT_TRANSLATE_NOOP(
     "or save your token in the Mapillary panel (Account tab) with the QGIS authentication database unlocked.")
 
 
+def cache_dir() -> Path:
+    """The plugin's caches, in the QGIS profile next to QGIS's own: tiles, thumbnails, certificate authorities."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "mapillary_qgis"
+
+
 def tile_cache_dir() -> Path:
-    """Tiles are cached in the QGIS profile, next to QGIS's own caches (the plugin's layers use it too)."""
-    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "mapillary_qgis" / "tiles"
+    """Where tiles are cached (the plugin's layers use it too)."""
+    return cache_dir() / "tiles"
 
 
 def mapillary_client() -> Client:
