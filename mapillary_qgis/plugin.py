@@ -145,7 +145,7 @@ class MapillaryPlugin:
 
         self.dock = MapillaryDock(self.token_store, parent=main_window)
         self.live_layers = LiveLayers(self.iface.mapCanvas(), lambda: self.tile_source, notices=self.notices,
-                                      parent=self.dock)
+                                      store_dir=cache_dir() / "store", parent=self.dock)
         self.layers_tab = LayersTab(self.live_layers, self.tile_server, self.tile_cache, self.token_store)
         self.dock.add_tab(self.layers_tab, self.tr("Layers"))
         self.notices.notice.connect(self._notice)

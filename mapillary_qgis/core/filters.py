@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Tuple, Union
 from zoneinfo import ZoneInfo
 
 from .records import ImageRecord, MapFeatureRecord, SequenceRecord
+from .session_store import stored_time
 
 PANORAMAS = ("all", "only", "exclude")
 MAX_RELATIVE = 1000  # "last N units": what the dock offers
@@ -130,6 +131,97 @@ def feature_matcher(filters: Filters, tz: TimeZone = None, now: Optional[datetim
 
         checks.append(seen)
     return _all(checks)
+
+
+def sql_where(filters: Filters, table: str, tz: TimeZone = None, now: Optional[datetime] = None) -> str:
+    """The filters as an SQLite WHERE condition on a session-store table (`core/session_store.py`); "" for none.
+
+    The same decisions as `image_matcher` / `feature_matcher`, on the stored
+    values: date-times are ISO 8601 UTC text of one form, which sorts as the
+    times do (`session_store.stored_time`), ids are 64-bit integers. QGIS hands the condition to the
+    GeoPackage as it is (a layer's subset string), so a filter change
+    re-adds no feature.
+    """
+    if table in ("map_features", "traffic_signs"):
+        return _feature_sql(filters, tz)
+    if table not in ("images", "sequences"):
+        raise ValueError(f"not a store table: {table!r}")
+    terms = []
+    first, last = time_bounds(filters, tz, now)
+    if (first, last) != (None, None):
+        terms.append(_time_sql("captured_at", first, last))
+    if filters.panoramas == "only":
+        terms.append('"is_pano" = 1')
+    elif filters.panoramas == "exclude":
+        terms.append('COALESCE("is_pano", 0) = 0')
+    if filters.creator_ids:
+        terms.append(f'"creator_id" IN ({", ".join(str(int(i)) for i in sorted(set(filters.creator_ids)))})')
+    if filters.organization_ids:
+        terms.append(f'"organization_id" IN ({", ".join(str(int(i)) for i in sorted(set(filters.organization_ids)))})')
+    if filters.sequence_ids:
+        key = "id" if table == "sequences" else "sequence_id"
+        terms.append(f'"{key}" IN ({", ".join(map(_sql_text, sorted(set(filters.sequence_ids))))})')
+    if table == "images" and (filters.angle_from is not None or filters.angle_to is not None):
+        terms.append(_angle_sql(filters.angle_from, filters.angle_to))
+    return " AND ".join(terms)
+
+
+def _feature_sql(filters: Filters, tz: TimeZone) -> str:
+    terms = []
+    exact, prefixes = _split_classes(filters.feature_classes)
+    if exact or prefixes:
+        classes = ([f'"value" IN ({", ".join(map(_sql_text, sorted(exact)))})'] if exact else [])
+        classes += [f'substr("value", 1, {len(p)}) = {_sql_text(p)}' for p in sorted(set(prefixes))]
+        terms.append(classes[0] if len(classes) == 1 else f"({' OR '.join(classes)})")
+    first, last = _date_bounds(filters.seen_from, filters.seen_to, _zone(tz))
+    if (first, last) != (None, None):
+        start, end = 'COALESCE("first_seen_at", "last_seen_at")', 'COALESCE("last_seen_at", "first_seen_at")'
+        seen = [f"{start} IS NOT NULL"]
+        if last is not None:
+            seen.append(f"{start} <= {_iso_bound(last, upper=True)}")
+        if first is not None:
+            seen.append(f"{end} >= {_iso_bound(first, upper=False)}")
+        terms.append(" AND ".join(seen))
+    return " AND ".join(terms)
+
+
+def _time_sql(column: str, first: Optional[int], last: Optional[int]) -> str:
+    terms = [f'"{column}" IS NOT NULL']
+    if first is not None:
+        terms.append(f'"{column}" >= {_iso_bound(first, upper=False)}')
+    if last is not None:
+        terms.append(f'"{column}" <= {_iso_bound(last, upper=True)}')
+    return " AND ".join(terms)
+
+
+_STORED_FIRST_MS, _STORED_LAST_MS = 1, 253402300799999  # what the store can hold (0 is "unknown": NULL)
+
+
+def _iso_bound(ms: int, upper: bool) -> str:
+    """An ISO UTC text literal comparing with the stored text as `ms` with the stored times."""
+    ms = min(max(ms, _STORED_FIRST_MS - 1), _STORED_LAST_MS + 1)
+    if ms < _STORED_FIRST_MS:
+        return "''"  # before anything stored: any text is >= ''
+    if ms > _STORED_LAST_MS:
+        return "'A'"  # after anything stored: digits sort before letters
+    return f"'{stored_time(ms)}'"
+
+
+def _angle_sql(first: Optional[float], last: Optional[float]) -> str:
+    """The compass test of `_angle_test` on `compass_angle % 360` (a real remainder, as Python's)."""
+    rest = '("compass_angle" - 360.0 * CAST("compass_angle" / 360.0 AS INTEGER))'
+    angle = f"(CASE WHEN {rest} < 0 THEN {rest} + 360.0 ELSE {rest} END)"
+    lo, hi = _or(first, 0.0) % 360, _or(last, 360.0)
+    if hi == 360:
+        test = f"({angle} >= {lo!r} OR {angle} = 0)"
+    else:
+        hi = hi % 360
+        test = f"({angle} BETWEEN {lo!r} AND {hi!r})" if lo <= hi else f"({angle} >= {lo!r} OR {angle} <= {hi!r})"
+    return f'"compass_angle" IS NOT NULL AND {test}'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def is_active(filters: Filters) -> bool:

@@ -134,7 +134,7 @@ class LayersTab(QWidget):
     def clear_cache(self) -> None:
         if self._cache is not None:
             self._cache.clear()
-        self._live.clear_loaded()
+        self._live.clear_store()  # the exact layers' records go with the tiles, and come back from the network
         self.show_status("info", self.tr("The Mapillary tile cache is empty."))
 
     def show_status(self, level: str, text: str) -> None:

@@ -1,9 +1,11 @@
-"""Exact layers: memory layers filled from tiles the plugin decodes itself.
+"""Exact layers: OGR layers on the session store (`core/session_store.py`), filled from tiles the plugin
+decodes itself.
 
-Ids are 64-bit integers and dates real UTC date-times, on every QGIS version:
-the records come from GDAL's MVT driver (see `core/mvt_decode.py`), never
-from a `QgsVectorTileLayer`. These are the layers a user filters, opens in
-the attribute table, selects and exports.
+Ids are 64-bit integers and dates UTC date-times with milliseconds: the
+records come from GDAL's MVT driver (see `core/mvt_decode.py`), never from a
+`QgsVectorTileLayer`, and the GeoPackage keeps them exactly. These are the
+layers a user filters, opens in the attribute table, selects and exports.
+The specs here also serve Processing's outputs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..core.records import ImageRecord, MapFeatureRecord, SequenceRecord
+from ..core.session_store import SessionStore
 from . import compat, styles
 from .compat import BOOL, DATETIME, DOUBLE, LONG, TEXT
 from .coverage import ATTRIBUTION, LAYER_KEY_PROPERTY
@@ -110,22 +113,50 @@ def fields_of(spec: ExactSpec) -> QgsFields:
     return fields
 
 
-def exact_layer(key: str) -> QgsVectorLayer:
-    """An empty exact layer, styled, in EPSG:4326."""
+def exact_layer(key: str, store: SessionStore) -> QgsVectorLayer:
+    """The exact layer of `key`: an OGR layer on its table of the session store, styled, in EPSG:4326."""
     spec = EXACT[key]
-    layer = QgsVectorLayer(f"{spec.geometry}?crs=EPSG:4326", spec.name, "memory")
-    layer.dataProvider().addAttributes(fields_of(spec).toList())
-    layer.updateFields()
+    layer = QgsVectorLayer(store.uri(key), spec.name, "ogr")
     layer.setRenderer(spec.style())
     compat.set_attribution(layer, ATTRIBUTION)
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
-    # Its content is re-made from tiles (and the tile cache): QGIS need not warn that it is lost on exit.
-    layer.setCustomProperty("skipMemoryLayersCheck", 1)
-    layer.setReadOnly(True)  # the plugin adds features as the map moves; an edit buffer would fight it
+    layer.setReadOnly(True)  # the plugin adds rows as the map moves; an edit buffer would fight it
+    hide_fid(layer)
     return layer
 
 
+def hide_fid(layer: QgsVectorLayer) -> None:
+    """The GeoPackage's `fid` (the Mapillary id again for points) stays out of the attribute table."""
+    config = layer.attributeTableConfig()
+    columns = config.columns()
+    for column in columns:
+        if column.name == "fid":
+            column.hidden = True
+    config.setColumns(columns)
+    layer.setAttributeTableConfig(config)
+
+
+def merged_lines_wkb(parts) -> bytes | None:
+    """The WKB of a sequence's parts as a MultiLineString, parts that meet at tile borders joined.
+
+    Runs in the worker that writes the store (QgsGeometry needs no GUI thread).
+    """
+    multi = QgsMultiLineString()
+    for part in parts:
+        if len(part) >= 2:
+            multi.addGeometry(QgsLineString([QgsPoint(lon, lat) for lon, lat in part]))
+    if multi.isEmpty():
+        return None
+    geometry = QgsGeometry(multi)
+    merged = geometry.mergeLines()
+    if merged.isEmpty():
+        merged = geometry
+    merged.convertToMultiType()
+    return bytes(merged.asWkb())
+
+
 def features(spec: ExactSpec, records: Iterable, fields: QgsFields) -> list[QgsFeature]:
+    """Features of records (for Processing's sinks; the exact layers get no QgsFeature)."""
     made = []
     for record in records:
         feature = QgsFeature(fields)
@@ -133,20 +164,3 @@ def features(spec: ExactSpec, records: Iterable, fields: QgsFields) -> list[QgsF
         feature.setGeometry(spec.geometry_of(record))
         made.append(feature)
     return made
-
-
-def add_features(layer: QgsVectorLayer, records: Iterable) -> int:
-    """Add these records to the layer. Returns the feature count."""
-    spec = EXACT[layer.customProperty(LAYER_KEY_PROPERTY)]
-    made = features(spec, records, layer.fields())
-    if made:
-        layer.dataProvider().addFeatures(made)
-        layer.updateExtents()
-        layer.triggerRepaint()
-    return layer.featureCount()
-
-
-def replace_features(layer: QgsVectorLayer, records: Iterable) -> int:
-    """Make the layer hold exactly these records. Returns the feature count."""
-    layer.dataProvider().truncate()
-    return add_features(layer, records)

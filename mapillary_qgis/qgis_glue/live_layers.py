@@ -2,33 +2,48 @@
 
 When the map moves (debounced), the z14 tiles of the view that are not loaded
 yet are fetched and decoded in a `QgsTask` through the one tile pipeline
-(`core.tile_source`), and their records are added to the exact layers. A new
-view cancels the work for the old one. Tiles already loaded are not fetched
-again; the disk cache makes a return to an area free of requests even after
-a restart.
+(`core.tile_source`), and the same worker writes their records into the
+session store (`core/session_store.py`), a GeoPackage in the profile's cache.
+The exact layers are OGR layers on that file: the GUI thread only tells them
+to read it again (a few milliseconds), QGIS draws them in its own threads, and
+no record stays in memory. Filters are the layers' subset strings, decided by
+SQLite. A new view cancels the work for the old one. Tiles already loaded are
+not fetched again; the disk cache makes a return to an area free of requests
+even after a restart.
+
+The store is a cache of this QGIS session: a project saved with exact layers
+names its file, and when a project is read the path is pointed at the
+current session's store (a `QgsPathResolver` preprocessor), which the view
+then fills again. Stores left by sessions that ended are deleted at start.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Callable
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsPathResolver,
     QgsProject,
     QgsRectangle,
 )
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
-from ..core.filters import Filters, feature_matcher, image_matcher, is_active
+from ..core.filters import Filters, feature_matcher, image_matcher, is_active, sql_where
 from ..core.mvt_decode import TileDecodeError
-from ..core.records import merge_sequences
+from ..core.session_store import SessionStore, StoreError
 from ..core.tile_source import TileSource
 from ..core.tilemath import tile_count, tiles_for_bbox
 from ..errors import InvalidTokenError, MapillaryError, RateLimitError
-from .coverage import add_to_project, find_layers
-from .exact_layers import EXACT, add_features, exact_layer, replace_features
+from .coverage import LAYER_KEY_PROPERTY, add_to_project, find_layers
+from .exact_layers import EXACT, exact_layer, merged_lines_wkb
 from .notices import Notices
 from .signals import disconnect
 from .tasks import CallableTask, run_in_background
@@ -37,16 +52,19 @@ LOGGER = logging.getLogger(__name__)
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 ZOOM = 14
 AREA_MAX_TILES = 400  # a picked area: 20 x 20 tiles, some 35 km across at mid latitudes
+STORE_PREFIX = "mapillary-session-"
+_STORE_FILE = re.compile(r"[^|]*" + STORE_PREFIX + r"[^/\\|]*\.gpkg")  # the path part of a store layer's source
+_STORE_NAME = re.compile(STORE_PREFIX + r"(\d+)-\d+\.gpkg(-wal|-shm|-journal)?$")
 
 
 class LiveLayers(QObject):
-    """Owns the exact layers; `status(level, text)` tells the dock what happens."""
+    """Owns the exact layers and their store; `status(level, text)` tells the dock what happens."""
 
     status = pyqtSignal(str, str)  # "info" | "warning" | "error", message for the user
 
     def __init__(self, canvas, make_source: Callable[[], TileSource], project: QgsProject | None = None,
                  max_tiles: int = 80, debounce_ms: int = 600, notices: Notices | None = None,
-                 parent: QObject | None = None):
+                 store_dir: Path | str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.canvas = canvas
         self._notices = notices  # the plugin's: one notice per kind of failure, whichever layer or tileset
@@ -57,31 +75,83 @@ class LiveLayers(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.load_view)
-        self._records: dict[str, dict] = {}  # layer key -> record id -> record (all loaded, unfiltered)
+        self._own_dir = store_dir is None  # a folder of its own (tests, scripts), removed at shutdown
+        self._store_dir = Path(store_dir) if store_dir else Path(tempfile.mkdtemp(prefix="mapillary-store-"))
+        self._store: SessionStore | None = None
+        self._generation = 0
+        remove_stale_stores(self._store_dir)
         self.filters = Filters()
         self._matchers = self._make_matchers(self.filters)
         self._loaded: dict[str, set] = {}  # tileset -> tiles loaded
         self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
+        self._preprocessor = QgsPathResolver.setPathPreprocessor(self._store_path_of)
         canvas.extentsChanged.connect(self._timer.start)
-        self._project.layersWillBeRemoved.connect(self._layers_removed)
         self._project.cleared.connect(self.reset)
         self._project.readProject.connect(self._project_read)
+
+    # -- the store ------------------------------------------------------------------
+
+    def store(self) -> SessionStore:
+        """This session's store, made when first needed. Raises StoreError."""
+        if self._store is None:
+            self._generation += 1
+            self._store_dir.mkdir(parents=True, exist_ok=True)
+            path = self._store_dir / f"{STORE_PREFIX}{os.getpid()}-{self._generation}.gpkg"
+            self._store = SessionStore.create(path, merged_lines_wkb)
+        return self._store
+
+    def _store_path_of(self, path: str) -> str:
+        """A saved project's store path -> this session's store (QgsPathResolver preprocessor; GUI thread)."""
+        if STORE_PREFIX not in path or not _STORE_FILE.search(path):
+            return path
+        try:
+            current = str(self.store().path)
+        except StoreError as exc:
+            LOGGER.warning("The Mapillary session store could not be made: %s", exc)
+            return path
+        return _STORE_FILE.sub(lambda _match: current, path, count=1)
+
+    def _new_store(self) -> None:
+        """Start an empty store; the layers on the old one move to it, and the old file goes."""
+        old, self._store = self._store, None
+        layers = [layer for key in EXACT for layer in find_layers(key, self._project)]
+        if layers:
+            try:
+                store = self.store()
+            except StoreError as exc:
+                self.status.emit("error", self.tr("Mapillary's exact data cannot be stored: {}").format(exc))
+                return
+            for layer in layers:
+                key = layer.customProperty(LAYER_KEY_PROPERTY)
+                layer.setDataSource(store.uri(key), layer.name(), "ogr")
+                layer.setSubsetString(sql_where(self.filters, key))
+        if old is not None:
+            old.delete()
 
     # -- which layers ---------------------------------------------------------------
 
     def enabled_keys(self) -> list[str]:
         return [key for key in EXACT if find_layers(key, self._project)]
 
+    def busy(self) -> bool:
+        """Whether tiles are being loaded for the exact layers."""
+        return bool(self._tasks)
+
     def enable(self, key: str):
         layers = find_layers(key, self._project)
         if layers:
             return layers[0]
-        layer = exact_layer(key)
+        try:
+            store = self.store()
+        except StoreError as exc:
+            self.status.emit("error", self.tr("Mapillary's exact data cannot be stored: {}").format(exc))
+            return None
+        layer = exact_layer(key, store)
+        layer.setSubsetString(sql_where(self.filters, key))
         if is_active(self.filters):
             layer.setName(EXACT[key].name + self.tr(" (filtered)"))
         add_to_project(layer, self._project)
-        self._records[key] = {}
-        self._loaded.pop(EXACT[key].tileset, None)  # reload its tiles for this layer
+        self._loaded.pop(EXACT[key].tileset, None)  # load its tiles again for this layer (from the disk cache)
         self.load_view()
         return layer
 
@@ -90,26 +160,20 @@ class LiveLayers(QObject):
             self._project.removeMapLayer(layer.id())
 
     def reset(self, *args) -> None:
-        """Forget every record and loaded tile (a new or cleared project)."""
+        """Forget every loaded tile and start an empty store (a new or cleared project)."""
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
-        self._records.clear()
         self._loaded.clear()
+        self._new_store()
 
     def _project_read(self, *args) -> None:
-        """Exact layers saved in a project come back empty (memory layers): fill them again."""
-        self.reset()
+        """Exact layers saved in a project open on this session's store (see `_store_path_of`): fill it."""
+        self._loaded.clear()
         for key in self.enabled_keys():
-            self._records[key] = {}
             for layer in find_layers(key, self._project):
                 layer.setReadOnly(True)
         self._timer.start()
-
-    def _layers_removed(self, layer_ids) -> None:
-        for key in list(self._records):
-            if not any(layer.id() not in layer_ids for layer in find_layers(key, self._project)):
-                self._records.pop(key, None)
 
     # -- filters --------------------------------------------------------------------
 
@@ -119,13 +183,14 @@ class LiveLayers(QObject):
         return {"images": images, "sequences": images, "map_features": features, "traffic_signs": features}
 
     def set_filters(self, filters: Filters) -> None:
-        """Show only what passes: the records already loaded are filtered again, nothing is fetched."""
+        """Show only what passes: each layer's subset string changes, SQLite decides, nothing is fetched."""
         self.filters = filters
         self._matchers = self._make_matchers(filters)
-        for key, known in self._records.items():
-            match = self._matchers[key]
+        for key in EXACT:
+            where = sql_where(filters, key)
             for layer in find_layers(key, self._project):
-                replace_features(layer, [r for r in known.values() if match(r)])
+                if layer.subsetString() != where:
+                    layer.setSubsetString(where)
                 layer.setName(EXACT[key].name + (self.tr(" (filtered)") if is_active(filters) else ""))
 
     def image_filter(self):
@@ -134,8 +199,12 @@ class LiveLayers(QObject):
 
     def known_values(self) -> list[str]:
         """The map-feature and sign classes loaded so far (for the class picker)."""
-        return sorted({r.value for key in ("map_features", "traffic_signs") for r in self._records.get(key, {}).values()
-                       if r.value})
+        if self._store is None:
+            return []
+        try:
+            return self._store.values()
+        except StoreError:
+            return []
 
     # -- loading --------------------------------------------------------------------
 
@@ -188,45 +257,49 @@ class LiveLayers(QObject):
         old = self._tasks.pop(slot, None)
         if old is not None:
             old.forget()  # a new view makes the old view's work stale
+        try:
+            store = self.store()
+        except StoreError as exc:
+            self.status.emit("error", self.tr("Mapillary's exact data cannot be stored: {}").format(exc))
+            return
         layers = sorted({EXACT[key].tile_layer for key in keys})
         source = self._make_source()
 
-        def work(task: CallableTask):
-            return source.load(tileset, tiles, layers, cancelled=task.cancel_event, progress=task.report_progress)
+        def work(task: CallableTask):  # in a worker thread: fetch, decode and write; nothing for the GUI to build
+            result = source.load(tileset, tiles, layers, cancelled=task.cancel_event, progress=task.report_progress)
+            if not result.cancelled:
+                for key in keys:
+                    store.add(key, result.records.get(EXACT[key].tile_layer, []))
+            result.records = {}  # written: the GUI thread needs none of them
+            return result
 
         task = CallableTask(self.tr("Loading Mapillary data"), work,
-                            lambda result, error: self._loaded_tiles(slot, tileset, keys, result, error))
+                            lambda result, error: self._loaded_tiles(slot, tileset, keys, store, result, error))
         self._tasks[slot] = task
         self.status.emit("info", self.tr("Loading {} Mapillary tiles…").format(len(tiles)))
         run_in_background(task)
 
-    def _loaded_tiles(self, slot: str, tileset: str, keys: list[str], result, error) -> None:
+    def _loaded_tiles(self, slot: str, tileset: str, keys: list[str], store: SessionStore, result, error) -> None:
         self._tasks.pop(slot, None)
         if error is not None:
             self._report(error)
             return
-        if result is None or result.cancelled:
-            return
+        if result is None or result.cancelled or store is not self._store:
+            return  # cancelled, or written into a store that has been replaced since
         loaded = self._loaded.setdefault(tileset, set())
         loaded.update(tile for tile in result.tiles if tile not in result.failures)
         for key in keys:  # a load with failures says so, and no count that would hide it
-            self._merge(key, result.records.get(EXACT[key].tile_layer, []), announce=not result.failures)
+            self._refresh(key, announce=not result.failures)
         self._report_failures(result.failures)
 
-    def _merge(self, key: str, records: list, announce: bool = True) -> None:
-        known = self._records.setdefault(key, {})
-        match = self._matchers[key]
-        if key == "sequences":  # a sequence crossing tiles loaded at different times is one line: redraw them
-            known.update((r.id, r) for r in merge_sequences([list(known.values()), records]))
-            for layer in find_layers(key, self._project):
-                replace_features(layer, [r for r in known.values() if match(r)])
-        else:  # only the new ones: the GUI thread never rebuilds what is there
-            new = [r for r in records if r.id not in known]
-            known.update((r.id, r) for r in new)
-            for layer in find_layers(key, self._project):
-                add_features(layer, [r for r in new if match(r)])
-        for layer in find_layers(key, self._project) if announce else ():
-            self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
+    def _refresh(self, key: str, announce: bool = True) -> None:
+        """The layers of `key` read the store again: the counts and extent it keeps, then a redraw."""
+        for layer in find_layers(key, self._project):
+            layer.reload()
+            layer.updateExtents()
+            layer.triggerRepaint()
+            if announce:
+                self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
 
     def _report_failures(self, failures: dict) -> None:
         if not failures:
@@ -249,6 +322,11 @@ class LiveLayers(QObject):
             self.status.emit("warning", self.tr("{} unreadable Mapillary tiles were skipped.").format(len(garbage)))
 
     def _report(self, error: Exception, count: int = 1) -> None:
+        if isinstance(error, StoreError):
+            LOGGER.warning("Mapillary's exact data could not be stored: %s", error)
+            self.status.emit("error", self.tr(
+                "Mapillary's exact data could not be written to the disk cache (is the disk full?)."))
+            return
         if isinstance(error, MapillaryError):
             text = error.message
         else:
@@ -261,15 +339,55 @@ class LiveLayers(QObject):
     # -- shutdown -------------------------------------------------------------------
 
     def clear_loaded(self) -> None:
-        """Forget which tiles were loaded (after clearing the cache)."""
+        """Forget which tiles were loaded (they are read again; the store keeps each record once)."""
         self._loaded.clear()
+
+    def clear_store(self) -> None:
+        """Forget every record too (the tile cache was cleared): the layers move to an empty store."""
+        for task in self._tasks.values():
+            task.forget()
+        self._tasks.clear()
+        self._loaded.clear()
+        self._new_store()
 
     def shutdown(self) -> None:
         self._timer.stop()
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
+        QgsPathResolver.removePathPreprocessor(self._preprocessor)
         disconnect((self.canvas.extentsChanged, self._timer.start),
-                   (self._project.layersWillBeRemoved, self._layers_removed),
                    (self._project.cleared, self.reset),
                    (self._project.readProject, self._project_read))
+        in_use = any(find_layers(key, self._project) for key in EXACT)
+        if self._store is not None and not in_use:  # else the next QGIS session deletes it
+            self._store.delete()
+        if self._own_dir:
+            shutil.rmtree(self._store_dir, ignore_errors=True)
+
+
+def remove_stale_stores(folder: Path) -> None:
+    """Delete the stores of QGIS sessions that have ended (their process is gone)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _STORE_NAME.match(name)
+        if match and not _process_alive(int(match.group(1))):
+            try:
+                os.unlink(folder / name)
+            except OSError:
+                pass
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True

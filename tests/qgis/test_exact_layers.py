@@ -10,7 +10,8 @@ from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.core.tilemath import tile_bounds_mercator
 from mapillary_qgis.errors import InvalidTokenError
 from mapillary_qgis.qgis_glue.coverage import find_layers
-from mapillary_qgis.qgis_glue.exact_layers import exact_layer, replace_features
+from mapillary_qgis.core.session_store import SessionStore
+from mapillary_qgis.qgis_glue.exact_layers import exact_layer, merged_lines_wkb
 from mapillary_qgis.qgis_glue.live_layers import LiveLayers
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_for
@@ -43,12 +44,22 @@ def source(fake_env, tmp_path):
     return TileSource(client, TileCache(tmp_path / "tiles"))
 
 
-def test_real_tile_gives_exact_ids_dates_and_count(fixtures_dir, fake_env, source):
+@pytest.fixture
+def store(tmp_path):
+    return SessionStore.create(tmp_path / "mapillary-session-1-1.gpkg", merged_lines_wkb)
+
+
+def stored_layer(store, key, records):
+    store.add(key, records)
+    return exact_layer(key, store)
+
+
+def test_real_tile_gives_exact_ids_dates_and_count(fixtures_dir, fake_env, source, store):
     data = (fixtures_dir / REAL_TILE).read_bytes()
     fake_env.serve_tile_bytes("mly1_public", data)
     result = source.load("mly1_public", [(14, CX, CY)], ["image"])
-    layer = exact_layer("images")
-    replace_features(layer, result.records["image"])
+    layer = stored_layer(store, "images", result.records["image"])
+    assert layer.isValid() and layer.providerType() == "ogr"
 
     reference = gdal_images(data, 14, CX, CY)
     inside = {r.id for r in result.records["image"]}
@@ -70,11 +81,10 @@ def test_real_tile_gives_exact_ids_dates_and_count(fixtures_dir, fake_env, sourc
     assert zero_dates >= 1
 
 
-def test_demo_block_each_image_once_with_exact_values(fake_env, source):
+def test_demo_block_each_image_once_with_exact_values(fake_env, source, store):
     tiles = [(14, CX + dx, CY + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
     result = source.load("mly1_public", tiles, ["image", "sequence"])
-    layer = exact_layer("images")
-    replace_features(layer, result.records["image"])
+    layer = stored_layer(store, "images", result.records["image"])
     expected = {image.id: image for image in fake_env.dataset.images
                 if DEMO_BBOX[0] <= image.lon < DEMO_BBOX[2] and DEMO_BBOX[1] < image.lat <= DEMO_BBOX[3]}
     ids = [f["id"] for f in layer.getFeatures()]
@@ -84,8 +94,7 @@ def test_demo_block_each_image_once_with_exact_values(fake_env, source):
         if image.captured_at:
             assert feature["captured_at"].toMSecsSinceEpoch() == image.captured_at
 
-    sequences = exact_layer("sequences")
-    replace_features(sequences, result.records["sequence"])
+    sequences = stored_layer(store, "sequences", result.records["sequence"])
     seq_ids = [f["id"] for f in sequences.getFeatures()]
     assert len(seq_ids) == len(set(seq_ids)) > 0
     assert all(QgsWkbTypes.geometryType(f.geometry().wkbType()) == QgsWkbTypes.GeometryType.LineGeometry

@@ -37,7 +37,7 @@ def load_demo_area(qtbot, live, layer):
     west, south, _, _ = tile_bounds_mercator(14, CX - 1, CY + 1)
     _, _, east, north = tile_bounds_mercator(14, CX + 1, CY - 1)
     assert live.load_area(QgsRectangle(west + 1, south + 1, east - 1, north - 1), MERCATOR)
-    qtbot.waitUntil(lambda: not live._tasks and len(live._records["images"]) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not live.busy() and live.store().count("images") > 0, timeout=20000)
 
 
 @pytest.fixture

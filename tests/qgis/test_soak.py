@@ -34,7 +34,8 @@ from mapillary_qgis.core.tile_cache import TileCache
 from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.errors import ApiError, NetworkError, RateLimitError
 from mapillary_qgis.processing import common
-from mapillary_qgis.qgis_glue.exact_layers import add_features, exact_layer
+from mapillary_qgis.core.session_store import SessionStore
+from mapillary_qgis.qgis_glue.exact_layers import exact_layer, merged_lines_wkb
 from tests.fake_mapillary import FakeMapillary
 from tests.fake_mapillary.dataset import DEMO_CENTER, DemoDataset
 from tests.fake_mapillary.tilemath import tile_bounds, tile_for
@@ -160,8 +161,9 @@ def test_layer_pipeline_soak(soak_fake, ids_by_tile, tmp_path):
     reference = reference_source.load(TILESET, LAYER_TILES, ["image", "sequence"])
     reference_source.close()
     assert not reference.failures and reference.tiles == LAYER_TILES
-    reference_layer = exact_layer("images")
-    add_features(reference_layer, reference.records["image"])
+    reference_store = SessionStore.create(tmp_path / "mapillary-session-1-1.gpkg", merged_lines_wkb)
+    reference_store.add("images", reference.records["image"])
+    reference_layer = exact_layer("images", reference_store)
     reference_ids = [f["id"] for f in reference_layer.getFeatures()]
     assert sorted(reference_ids) == sorted(union(ids_by_tile, LAYER_TILES, 0))
 
@@ -186,10 +188,11 @@ def test_layer_pipeline_soak(soak_fake, ids_by_tile, tmp_path):
     assert all(error.message and fake.token not in error.message for error in result.failures.values())
 
     # the exact layer holds each image of the loaded tiles once, and nothing else
-    layer = exact_layer("images")
-    add_features(layer, result.records["image"])
+    store = SessionStore.create(tmp_path / "mapillary-session-1-2.gpkg", merged_lines_wkb)
+    store.add("images", result.records["image"])
+    layer = exact_layer("images", store)
     ids = [f["id"] for f in layer.getFeatures()]
-    assert len(ids) == len(set(ids))
+    assert len(ids) == len(set(ids)) == len(result.records["image"])  # the pipeline kept each image once
     assert set(ids) == union(ids_by_tile, result.tiles, 0) == set(reference_ids) - union(
         ids_by_tile, result.failures, 0)
     assert {s.id for s in result.records["sequence"]} == union(ids_by_tile, result.tiles, 1)
