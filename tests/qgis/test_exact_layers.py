@@ -1,5 +1,7 @@
 """Exact layers: the ids, dates and counts the tiles hold, on whichever QGIS runs the tests."""
 
+from pathlib import Path
+
 import pytest
 from osgeo import gdal
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsWkbTypes
@@ -162,6 +164,7 @@ def test_live_layers_follow_the_map_in_the_background(qtbot, qgis_canvas, fake_e
         assert find_layers("images", project) == [layer]
     finally:
         live.shutdown()
+        project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
 
 
 def test_zoomed_out_view_asks_to_zoom_in(qtbot, qgis_canvas, fake_env, source):
@@ -176,6 +179,7 @@ def test_zoomed_out_view_asks_to_zoom_in(qtbot, qgis_canvas, fake_env, source):
         assert fake_env.requests == []
     finally:
         live.shutdown()
+        project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
 
 
 def test_invalid_token_is_one_message(qtbot, qgis_canvas, fake_env, source):
@@ -192,6 +196,7 @@ def test_invalid_token_is_one_message(qtbot, qgis_canvas, fake_env, source):
         assert len(errors) == 1 and "token" in errors[0]
     finally:
         live.shutdown()
+        project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
 
 
 def test_an_area_the_user_picks_is_loaded_whatever_the_view(qtbot, qgis_canvas, fake_env, source):
@@ -213,6 +218,7 @@ def test_an_area_the_user_picks_is_loaded_whatever_the_view(qtbot, qgis_canvas, 
         assert not live.load_area(QgsRectangle(-2e6, 3e6, 2e6, 6e6), QgsCoordinateReferenceSystem("EPSG:3857"))
     finally:
         live.shutdown()
+        project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
 
 
 def test_the_layers_tab_picks_an_area_with_a_rectangle_tool(qtbot, qgis_canvas, fake_env, source):
@@ -242,5 +248,69 @@ def test_the_layers_tab_picks_an_area_with_a_rectangle_tool(qtbot, qgis_canvas, 
     finally:
         qgis_canvas.unsetMapTool(pan)
         live.shutdown()
+        project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
         tab.shutdown()
         server.stop()
+
+
+def test_a_saved_project_reopens_on_this_sessions_store_and_fills_it(qtbot, qgis_canvas, fake_env, source, tmp_path):
+    project = QgsProject()
+    view_middle_of(qgis_canvas, CX, CY)
+    live = LiveLayers(qgis_canvas, lambda: source, project=project, debounce_ms=50, store_dir=tmp_path / "store")
+    try:
+        layer = live.enable("images")
+        qtbot.waitUntil(lambda: not live.busy() and layer.featureCount() > 0, timeout=20000)
+        count, first_store = layer.featureCount(), live.store().path
+        assert first_store.parent == tmp_path / "store" and layer.source().startswith(str(first_store))
+        saved = tmp_path / "project" / "exact.qgs"
+        saved.parent.mkdir()
+        assert project.write(str(saved))
+        text = saved.read_text()
+        assert fake_env.token not in text and "mapillary-session-" in text
+        assert list(saved.parent.iterdir()) == [saved]  # nothing written beside the project
+
+        project.clear()  # a new project: an empty store, the old one deleted
+        assert not first_store.exists() and not live.busy()
+        assert project.read(str(saved))
+        (reopened,) = find_layers("images", project)
+        assert reopened.isValid() and reopened.source().startswith(str(live.store().path))
+        assert live.store().path != first_store
+        qtbot.waitUntil(lambda: not live.busy() and reopened.featureCount() == count, timeout=20000)
+        assert reopened.readOnly()
+    finally:
+        live.shutdown()
+        project.removeAllMapLayers()
+
+
+def test_clearing_the_cache_moves_the_layers_to_an_empty_store(qtbot, qgis_canvas, fake_env, source, tmp_path):
+    project = QgsProject()
+    view_middle_of(qgis_canvas, CX, CY)
+    live = LiveLayers(qgis_canvas, lambda: source, project=project, debounce_ms=50, store_dir=tmp_path / "store")
+    try:
+        layer = live.enable("images")
+        qtbot.waitUntil(lambda: not live.busy() and layer.featureCount() > 0, timeout=20000)
+        count, old = layer.featureCount(), live.store().path
+        live.clear_store()
+        assert not old.exists() and layer.isValid() and layer.featureCount() == 0
+        live.load_view()
+        qtbot.waitUntil(lambda: not live.busy() and layer.featureCount() == count, timeout=20000)
+        assert layer.source().startswith(str(live.store().path))
+    finally:
+        project.removeAllMapLayers()
+        live.shutdown()
+    assert [p.name for p in (tmp_path / "store").iterdir()] == []  # no layer uses it any more: deleted
+
+
+def test_stores_of_ended_sessions_are_deleted_at_start(qgis_canvas, source, tmp_path):
+    import os
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    dead = folder / "mapillary-session-999999999-1.gpkg"
+    alive = folder / f"mapillary-session-{os.getppid()}-1.gpkg"
+    other = folder / "notes.txt"
+    for path in (dead, Path(f"{dead}-wal"), alive, other):
+        path.write_text("x")
+    live = LiveLayers(qgis_canvas, lambda: source, project=QgsProject(), store_dir=folder)
+    live.shutdown()
+    assert sorted(p.name for p in folder.iterdir()) == sorted([alive.name, other.name])

@@ -54,6 +54,7 @@ def setup(qtbot, qgis_canvas, fake_env):
     yield live, filtering, layer, project, source
     filtering.shutdown()
     live.shutdown()
+    project.removeAllMapLayers()  # OGR layers must not outlive QGIS (a crash at exit)
 
 
 def ids_of(layer):
