@@ -77,6 +77,11 @@ def main() -> int:
         "--nologo", "--noversioncheck", "--code", str(REPO / "scripts" / "run_in_qgis.py"),
     ]
     headless = not env.get("DISPLAY")
+    # QGIS desktop needs a real window system: under "offscreen" (often set for tests) it aborts in
+    # QgsClipboard::hasFormat. It gets the display it is given, or Xvfb's.
+    if env.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        print(f"QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']} is not for QGIS desktop: using xcb.")
+    env["QT_QPA_PLATFORM"] = "xcb"
     if headless:
         env["MAPILLARY_RUN_AUTOQUIT"] = "1"
         command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"] + command
