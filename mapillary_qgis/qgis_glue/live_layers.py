@@ -11,10 +11,12 @@ SQLite. A new view cancels the work for the old one. Tiles already loaded are
 not fetched again; the disk cache makes a return to an area free of requests
 even after a restart.
 
-The store is a cache of this QGIS session: a project saved with exact layers
-names its file, and when a project is read the path is pointed at the
-current session's store (a `QgsPathResolver` preprocessor), which the view
-then fills again. Stores left by sessions that ended are deleted at start.
+The store is a cache of this QGIS session, shared by the projects opened in
+it: a project saved with exact layers names its file, and when a project is
+read the path is pointed at the current session's store (a
+`QgsPathResolver` preprocessor), which the view then fills again. *Clear
+tile cache* moves the layers to an empty store. Stores left by sessions
+that ended are deleted at start.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class LiveLayers(QObject):
         self._own_dir = store_dir is None  # a folder of its own (tests, scripts), removed at shutdown
         self._store_dir = Path(store_dir) if store_dir else Path(tempfile.mkdtemp(prefix="mapillary-store-"))
         self._store: SessionStore | None = None
+        self._retired: list[SessionStore] = []  # replaced stores, deleted later (see `_new_store`)
         self._generation = 0
         remove_stale_stores(self._store_dir)
         self.filters = Filters()
@@ -112,7 +115,12 @@ class LiveLayers(QObject):
         return _STORE_FILE.sub(lambda _match: current, path, count=1)
 
     def _new_store(self) -> None:
-        """Start an empty store; the layers on the old one move to it, and the old file goes."""
+        """Start an empty store; the layers on the old one move to it.
+
+        The old file is deleted at the next change or at shutdown, not now: a
+        render or an attribute table may still be reading it, and SQLite
+        cannot open a deleted file's WAL index again.
+        """
         old, self._store = self._store, None
         layers = [layer for key in EXACT for layer in find_layers(key, self._project)]
         if layers:
@@ -125,8 +133,9 @@ class LiveLayers(QObject):
                 key = layer.customProperty(LAYER_KEY_PROPERTY)
                 layer.setDataSource(store.uri(key), layer.name(), "ogr")
                 layer.setSubsetString(sql_where(self.filters, key))
-        if old is not None:
-            old.delete()
+        for retired in self._retired:
+            retired.delete()
+        self._retired = [old] if old is not None else []
 
     # -- which layers ---------------------------------------------------------------
 
@@ -160,12 +169,11 @@ class LiveLayers(QObject):
             self._project.removeMapLayer(layer.id())
 
     def reset(self, *args) -> None:
-        """Forget every loaded tile and start an empty store (a new or cleared project)."""
+        """Forget every loaded tile (a new or cleared project). The store stays: it is this session's cache."""
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
         self._loaded.clear()
-        self._new_store()
 
     def _project_read(self, *args) -> None:
         """Exact layers saved in a project open on this session's store (see `_store_path_of`): fill it."""
@@ -355,13 +363,15 @@ class LiveLayers(QObject):
         for task in self._tasks.values():
             task.forget()
         self._tasks.clear()
-        QgsPathResolver.removePathPreprocessor(self._preprocessor)
+        if self._preprocessor is not None:  # shut down twice (before QGIS quits, then unloaded): once
+            QgsPathResolver.removePathPreprocessor(self._preprocessor)  # a second time raises KeyError
+            self._preprocessor = None
         disconnect((self.canvas.extentsChanged, self._timer.start),
                    (self._project.cleared, self.reset),
                    (self._project.readProject, self._project_read))
         in_use = any(find_layers(key, self._project) for key in EXACT)
-        if self._store is not None and not in_use:  # else the next QGIS session deletes it
-            self._store.delete()
+        for store in self._retired + ([self._store] if self._store is not None and not in_use else []):
+            store.delete()  # one still in use: the next QGIS session deletes it
         if self._own_dir:
             shutil.rmtree(self._store_dir, ignore_errors=True)
 

@@ -141,3 +141,14 @@ def test_project_with_coverage_reopens_in_a_new_session_and_fails_safely_without
         project.clear()
     assert_no_token_under(Path(QgsApplication.qgisSettingsDirPath()), fake_env.token)  # profile, settings, caches
     assert_no_token_under(tmp_path, fake_env.token)  # the saved project
+
+
+def test_quitting_qgis_then_unloading_raises_nothing(iface):
+    """QGIS quits: the plugin stops its workers (aboutToQuit), then QGIS unloads it; an exception here
+    would be a Python error dialog that keeps QGIS from closing."""
+    plugin = mapillary_qgis.classFactory(iface)
+    plugin.initGui()
+    plugin.live_layers.store()  # the session store made, as with an exact layer on
+    plugin._before_quit()
+    plugin.unload()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
