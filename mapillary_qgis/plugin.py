@@ -322,7 +322,9 @@ class MapillaryPlugin:
             repoint(QgsProject.instance(), self.tile_server)
 
     def _before_quit(self) -> None:
-        for worker in (self.live_layers, self.image_controller, self.filtering):
+        if self.live_layers is not None:
+            self.live_layers.shutdown(quitting=True)
+        for worker in (self.image_controller, self.filtering):
             if worker is not None:
                 worker.shutdown()
         if self.tile_server is not None:

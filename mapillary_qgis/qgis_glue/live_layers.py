@@ -358,7 +358,9 @@ class LiveLayers(QObject):
         self._loaded.clear()
         self._new_store()
 
-    def shutdown(self) -> None:
+    def shutdown(self, quitting: bool = False) -> None:
+        """Stop; the store files go unless a layer still uses one or QGIS is quitting (its layers still read
+        them then): the next QGIS session deletes those."""
         self._timer.stop()
         for task in self._tasks.values():
             task.forget()
@@ -369,9 +371,11 @@ class LiveLayers(QObject):
         disconnect((self.canvas.extentsChanged, self._timer.start),
                    (self._project.cleared, self.reset),
                    (self._project.readProject, self._project_read))
+        if quitting:
+            return
         in_use = any(find_layers(key, self._project) for key in EXACT)
         for store in self._retired + ([self._store] if self._store is not None and not in_use else []):
-            store.delete()  # one still in use: the next QGIS session deletes it
+            store.delete()
         if self._own_dir:
             shutil.rmtree(self._store_dir, ignore_errors=True)
 

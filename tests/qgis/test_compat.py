@@ -89,3 +89,37 @@ def test_api_header_auth_method_where_measured():
         assert not compat.has_api_header_auth()
     elif compat.QGIS_VERSION_INT >= 34000:
         assert compat.has_api_header_auth()
+
+
+def test_the_ogr_provider_reads_the_session_store_exactly(tmp_path, monkeypatch):
+    """64-bit ids, and date-times to the millisecond (the store's quarter-millisecond form: QGIS 3.22
+    truncates GDAL's 32-bit float seconds, 11.273 s came back as 272 ms). Under a zone far from UTC, to see
+    what each QGIS does with the zone: 3.22 drops it (a local date-time with the UTC clock time)."""
+    import time
+
+    from qgis.PyQt.QtCore import QDateTime, Qt
+
+    from mapillary_qgis.core.records import ImageRecord
+    from mapillary_qgis.core.session_store import SessionStore
+    from mapillary_qgis.qgis_glue.exact_layers import exact_layer
+
+    times = [1657010711273, 1436622890000, 1436622890999, 1436622890001, 253402300799999, 1]
+    ids = [178993950747668 + n for n in range(len(times))] + [2**63 - 1]
+    store = SessionStore.create(tmp_path / "mapillary-session-1-1.gpkg")
+    store.add("images", [ImageRecord(i, 0.0, 0.0, t) for i, t in zip(ids, times + [0])])
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        layer = exact_layer("images", store)
+        read = {f["id"]: f["captured_at"] for f in layer.getFeatures()}
+        assert set(read) == set(ids)
+        unknown = read[2**63 - 1]  # captured_at 0: no capture time
+        assert unknown is None or unknown.isNull()
+        for image_id, ms in zip(ids, times):
+            value = read[image_id]
+            if value.timeSpec() == Qt.TimeSpec.LocalTime:  # the zone dropped: the UTC clock time, as local
+                value = QDateTime(value.date(), value.time(), Qt.TimeSpec.UTC)
+            assert value.toMSecsSinceEpoch() == ms, (image_id, value)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -8,11 +8,11 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, Qg
 
 from mapillary_qgis.client import Client
 from mapillary_qgis.core.mvt_decode import TileDecodeError
+from mapillary_qgis.core.session_store import SessionStore
 from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.core.tilemath import tile_bounds_mercator
 from mapillary_qgis.errors import InvalidTokenError
 from mapillary_qgis.qgis_glue.coverage import find_layers
-from mapillary_qgis.core.session_store import SessionStore
 from mapillary_qgis.qgis_glue.exact_layers import exact_layer, merged_lines_wkb
 from mapillary_qgis.qgis_glue.live_layers import LiveLayers
 from tests.fake_mapillary.dataset import DEMO_BBOX, DEMO_CENTER
@@ -328,3 +328,33 @@ def test_stores_of_ended_sessions_are_deleted_at_start(qgis_canvas, source, tmp_
     live = LiveLayers(qgis_canvas, lambda: source, project=QgsProject(), store_dir=folder)
     live.shutdown()
     assert sorted(p.name for p in folder.iterdir()) == sorted([alive.name, other.name])
+
+
+def test_the_loaded_layer_selects_and_exports_exact_values(qtbot, qgis_canvas, fake_env, source, tmp_path):
+    from osgeo import ogr
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    project = QgsProject()
+    view_middle_of(qgis_canvas, CX, CY)
+    live = LiveLayers(qgis_canvas, lambda: source, project=project, debounce_ms=50, store_dir=tmp_path / "store")
+    try:
+        layer = live.enable("images")
+        qtbot.waitUntil(lambda: not live.busy() and layer.featureCount() > 0, timeout=20000)
+        assert [c.name for c in layer.attributeTableConfig().columns() if c.hidden and c.name] == ["fid"]
+        expected = {f["id"]: f["captured_at"].toMSecsSinceEpoch() for f in layer.getFeatures()
+                    if f["captured_at"]}
+        big = sorted(i for i in expected if i > 2**31)[:5]
+        layer.selectByIds(big)  # the feature id is the Mapillary id
+        assert sorted(f["id"] for f in layer.selectedFeatures()) == big
+
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName, options.onlySelectedFeatures = "GPKG", True
+        out = str(tmp_path / "export.gpkg")
+        error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, out, QgsCoordinateTransformContext(), options)
+        assert error[0] == QgsVectorFileWriter.WriterError.NoError
+        dataset = ogr.Open(out)
+        exported = {f.GetFieldAsInteger64("id") for f in dataset.GetLayer(0)}
+        assert exported == set(big)
+    finally:
+        project.removeAllMapLayers()
+        live.shutdown()

@@ -30,11 +30,11 @@ from qgis.core import QgsVectorLayer
 
 from mapillary_qgis.client import Client
 from mapillary_qgis.core.mvt_decode import decode_tile
+from mapillary_qgis.core.session_store import SessionStore
 from mapillary_qgis.core.tile_cache import TileCache
 from mapillary_qgis.core.tile_source import TileSource
 from mapillary_qgis.errors import ApiError, NetworkError, RateLimitError
 from mapillary_qgis.processing import common
-from mapillary_qgis.core.session_store import SessionStore
 from mapillary_qgis.qgis_glue.exact_layers import exact_layer, merged_lines_wkb
 from tests.fake_mapillary import FakeMapillary
 from tests.fake_mapillary.dataset import DEMO_CENTER, DemoDataset
