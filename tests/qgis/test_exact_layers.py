@@ -267,15 +267,16 @@ def test_a_saved_project_reopens_on_this_sessions_store_and_fills_it(qtbot, qgis
         assert project.write(str(saved))
         text = saved.read_text()
         assert fake_env.token not in text and "mapillary-session-" in text
-        assert list(saved.parent.iterdir()) == [saved]  # nothing written beside the project
+        # nothing of ours beside the project (QGIS 3.40 writes its own <project>_attachments.zip there)
+        assert [p.name for p in saved.parent.iterdir() if not p.name.endswith("_attachments.zip")] == [saved.name]
 
         project.clear()  # the same session: the same store, tiles loaded again
         assert project.read(str(saved))
         (reopened,) = find_layers("images", project)
         assert reopened.isValid() and reopened.source().startswith(str(first_store))
         qtbot.waitUntil(lambda: not live.busy() and reopened.featureCount() == count, timeout=20000)
-        project.removeAllMapLayers()
     finally:
+        project.removeAllMapLayers()  # always: OGR layers must not outlive QGIS (a crash at exit)
         live.shutdown()
     assert not first_store.exists()  # no layer used it any more
 
