@@ -73,6 +73,7 @@ class FakeMapillary:
         self._graph = GraphApi(store, self._signer)
         self._tiles = TileSource(self.dataset)
         self._tile_overrides: dict[str, bytes] = {}
+        self._tiles_at: dict[tuple[str, int, int], bytes] = {}  # (tileset, x, y) at z14
         self._faults = FaultQueue()
         self._tokens: dict[str, Optional[dict[str, str]]] = {DEMO_TOKEN: None}
         self._revoked: set[str] = set()
@@ -170,6 +171,14 @@ class FakeMapillary:
             raise ValueError(f"unknown tileset {tileset!r}")
         self._tile_overrides[tileset] = bytes(data)
 
+    def serve_tiles_at(self, tileset: str, tiles: "dict[tuple[int, int], bytes]") -> None:
+        """Serve each ``tiles[(x, y)]`` at z14 x/y of ``tileset`` (added to those served so far);
+        the other addresses keep what they served before."""
+        if tileset not in TILESETS:
+            raise ValueError(f"unknown tileset {tileset!r}")
+        with self._lock:
+            self._tiles_at.update({(tileset, x, y): bytes(data) for (x, y), data in tiles.items()})
+
     def _url(self, host: str) -> str:
         if host not in self._servers:
             raise RuntimeError("FakeMapillary is not started")
@@ -215,7 +224,11 @@ class FakeMapillary:
         tileset, (z, x, y) = match.group(1), map(int, match.groups()[1:])
         if tileset not in TILESETS or x >= 2**z or y >= 2**z:
             return Response(404, b"Not Found", "text/plain")
-        if tileset in self._tile_overrides and z == MAX_ZOOM:
+        with self._lock:
+            at = self._tiles_at.get((tileset, x, y)) if z == MAX_ZOOM else None
+        if at is not None:
+            body = at
+        elif tileset in self._tile_overrides and z == MAX_ZOOM:
             body = self._tile_overrides[tileset]
         else:
             body = self._tiles.tile(tileset, z, x, y)

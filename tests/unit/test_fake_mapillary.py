@@ -258,6 +258,18 @@ def test_serve_tile_bytes_overrides_every_z14_address(fake):
         fake.serve_tile_bytes("nope", b"")
 
 
+def test_serve_tiles_at_serves_each_address_its_own_tile_and_adds_up(fake):
+    fake.serve_tile_bytes("mly1_public", b"\x1a\x00")
+    fake.serve_tiles_at("mly1_public", {(1, 2): b"\x1a\x01"})
+    fake.serve_tiles_at("mly1_public", {(3, 4): b"\x1a\x02"})
+    assert tile_get(fake, "mly1_public", 14, 1, 2).content == b"\x1a\x01"
+    assert tile_get(fake, "mly1_public", 14, 3, 4).content == b"\x1a\x02"
+    assert tile_get(fake, "mly1_public", 14, 5, 6).content == b"\x1a\x00"  # the others: as before
+    assert tile_get(fake, "mly1_public", 13, 1, 2).content != b"\x1a\x01"  # z14 only
+    with pytest.raises(ValueError):
+        fake.serve_tiles_at("nope", {})
+
+
 # --- graph: auth and shapes -----------------------------------------------------------------------
 
 
