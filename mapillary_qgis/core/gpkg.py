@@ -57,18 +57,27 @@ def iso_utc(ms: Optional[int]) -> Optional[str]:
     return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milliseconds:03d}Z"
 
 
+_ISO_CHUNK = 4096  # values per numpy call: each holds the GIL (92k at once: 30 ms that no other thread runs)
+
+
 def iso_utc_column(values: Sequence[Optional[int]]) -> list:
     """`iso_utc` of each value; with numpy about five times faster for a dense tile's 10,000 times."""
-    if np is not None:
-        try:
-            milliseconds = np.array(values, dtype=np.int64)
-        except (TypeError, ValueError, OverflowError):  # None among them, or not integers: one at a time
-            pass
-        else:
-            valid = ((milliseconds > _FIRST_MS) & (milliseconds <= _LAST_MS)).tolist()
-            texts = np.datetime_as_string(np.where(valid, milliseconds, 0).astype("datetime64[ms]"), unit="ms")
-            return [text + "Z" if ok else None for text, ok in zip(texts.tolist(), valid)]
-    return list(map(iso_utc, values))
+    if np is None:
+        return list(map(iso_utc, values))
+    texts: list = []
+    for start in range(0, len(values), _ISO_CHUNK):
+        texts += _iso_utc_chunk(values[start:start + _ISO_CHUNK])
+    return texts
+
+
+def _iso_utc_chunk(values: Sequence[Optional[int]]) -> list:
+    try:
+        milliseconds = np.array(values, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):  # None among them, or not integers: one at a time
+        return list(map(iso_utc, values))
+    valid = ((milliseconds > _FIRST_MS) & (milliseconds <= _LAST_MS)).tolist()
+    texts = np.datetime_as_string(np.where(valid, milliseconds, 0).astype("datetime64[ms]"), unit="ms")
+    return [text + "Z" if ok else None for text, ok in zip(texts.tolist(), valid)]
 
 
 def feature_tables(path: str) -> list:

@@ -123,8 +123,11 @@ class SessionStore:
         from osgeo import gdal, ogr, osr
 
         path = Path(path)
-        for old in (path, *_side_files(path)):
-            old.unlink(missing_ok=True)
+        try:
+            for old in (path, *_side_files(path)):
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path}: {exc.strerror or exc}") from None
         kinds = {"int64": ogr.OFTInteger64, "real": ogr.OFTReal, "text": ogr.OFTString, "bool": ogr.OFTInteger,
                  "datetime": ogr.OFTDateTime}
         shapes = {"POINT": ogr.wkbPoint, "MULTILINESTRING": ogr.wkbMultiLineString}

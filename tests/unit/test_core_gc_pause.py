@@ -55,3 +55,17 @@ def test_a_collector_turned_off_elsewhere_stays_off():
     with gc_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_freed_memory_is_given_back_or_nothing_happens(monkeypatch):
+    import mapillary_qgis.core.gc_pause as gc_pause
+
+    calls = []
+    monkeypatch.setattr(gc_pause, "_TRIM", [lambda pad: calls.append(pad)])
+    gc_pause.release_free_memory()
+    assert calls == [0]  # glibc: malloc_trim(0), every arena
+    monkeypatch.setattr(gc_pause, "_TRIM", [None])  # no malloc_trim (musl, macOS, Windows): nothing, no error
+    gc_pause.release_free_memory(collect=True)
+    monkeypatch.setattr(gc_pause, "_TRIM", [])
+    gc_pause.release_free_memory()  # the real one, looked up once
+    assert len(gc_pause._TRIM) == 1

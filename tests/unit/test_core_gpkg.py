@@ -235,6 +235,9 @@ def test_iso_utc_column_is_iso_utc_of_each(monkeypatch):
     assert iso_utc_column(values) == expected
     assert iso_utc_column(values + [None]) == expected + [None]  # one at a time, same answers
     assert iso_utc_column([2**70, 5]) == [None, iso_utc(5)]
+    mixed = values * 3  # several chunks of numpy's work, one of which has to go value by value
+    mixed[9_000] = None
+    assert iso_utc_column(mixed) == [None if ms is None else iso_utc(ms) for ms in mixed]
     monkeypatch.setattr(gpkg, "np", None)
     assert iso_utc_column(values) == expected
 
