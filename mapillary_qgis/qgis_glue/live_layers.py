@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -39,6 +40,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from ..core.filters import Filters, feature_matcher, image_matcher, is_active, sql_where
+from ..core.gc_pause import gc_paused, release_free_memory
 from ..core.mvt_decode import TileDecodeError
 from ..core.session_store import SessionStore, StoreError
 from ..core.tile_source import TileSource
@@ -80,6 +82,7 @@ class LiveLayers(QObject):
         self._own_dir = store_dir is None  # a folder of its own (tests, scripts), removed at shutdown
         self._store_dir = Path(store_dir) if store_dir else Path(tempfile.mkdtemp(prefix="mapillary-store-"))
         self._store: SessionStore | None = None
+        self._next: Future | None = None  # the store to use next, being made in a thread (see `prepare_store`)
         self._retired: list[SessionStore] = []  # replaced stores, deleted later (see `_new_store`)
         self._generation = 0
         remove_stale_stores(self._store_dir)
@@ -88,19 +91,29 @@ class LiveLayers(QObject):
         self._loaded: dict[str, set] = {}  # tileset -> tiles loaded
         self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
         self._preprocessor = QgsPathResolver.setPathPreprocessor(self._store_path_of)
+        self._trim_after_render = False
         canvas.extentsChanged.connect(self._timer.start)
+        canvas.mapCanvasRefreshed.connect(self._rendered)
         self._project.cleared.connect(self.reset)
         self._project.readProject.connect(self._project_read)
+        self.prepare_store()
 
     # -- the store ------------------------------------------------------------------
 
-    def store(self) -> SessionStore:
-        """This session's store, made when first needed. Raises StoreError."""
-        if self._store is None:
+    def prepare_store(self) -> None:
+        """Start making the next store in a thread: creating a GeoPackage takes 30-50 ms, too long for the
+        GUI thread when the user switches the first exact layer on."""
+        if self._store is None and self._next is None:
             self._generation += 1
-            self._store_dir.mkdir(parents=True, exist_ok=True)
             path = self._store_dir / f"{STORE_PREFIX}{os.getpid()}-{self._generation}.gpkg"
-            self._store = SessionStore.create(path, merged_lines_wkb)
+            self._next = _MAKER.submit(_make_store, path)
+
+    def store(self) -> SessionStore:
+        """This session's store (waiting for it if it is still being made). Raises StoreError."""
+        if self._store is None:
+            self.prepare_store()
+            future, self._next = self._next, None
+            self._store = future.result()
         return self._store
 
     def _store_path_of(self, path: str) -> str:
@@ -194,6 +207,7 @@ class LiveLayers(QObject):
         """Show only what passes: each layer's subset string changes, SQLite decides, nothing is fetched."""
         self.filters = filters
         self._matchers = self._make_matchers(filters)
+        self._trim_after_render = True
         for key in EXACT:
             where = sql_where(filters, key)
             for layer in find_layers(key, self._project):
@@ -274,11 +288,14 @@ class LiveLayers(QObject):
         source = self._make_source()
 
         def work(task: CallableTask):  # in a worker thread: fetch, decode and write; nothing for the GUI to build
-            result = source.load(tileset, tiles, layers, cancelled=task.cancel_event, progress=task.report_progress)
-            if not result.cancelled:
-                for key in keys:
-                    store.add(key, result.records.get(EXACT[key].tile_layer, []))
-            result.records = {}  # written: the GUI thread needs none of them
+            with gc_paused():  # see core/gc_pause.py: no collection may hold the GIL for tens of ms meanwhile
+                result = source.load(tileset, tiles, layers, cancelled=task.cancel_event,
+                                     progress=task.report_progress)
+                if not result.cancelled:
+                    for key in keys:
+                        store.add(key, result.records.get(EXACT[key].tile_layer, []))
+                result.records = {}  # written: the GUI thread needs none of them
+            release_free_memory()  # the records' memory back to the system, not kept by the C heap
             return result
 
         task = CallableTask(self.tr("Loading Mapillary data"), work,
@@ -302,12 +319,20 @@ class LiveLayers(QObject):
 
     def _refresh(self, key: str, announce: bool = True) -> None:
         """The layers of `key` read the store again: the counts and extent it keeps, then a redraw."""
+        self._trim_after_render = True
         for layer in find_layers(key, self._project):
             layer.reload()
             layer.updateExtents()
             layer.triggerRepaint()
             if announce:
                 self.status.emit("info", self.tr("{}: {} features").format(layer.name(), layer.featureCount()))
+
+    def _rendered(self) -> None:
+        """The first render after new records: QGIS's render threads have freed the memory they used to
+        draw them, which glibc keeps (some 50 MB for a dense view) unless asked to give it back."""
+        if self._trim_after_render:
+            self._trim_after_render = False
+            _MAKER.submit(release_free_memory)  # not on the GUI thread: it can take a few milliseconds
 
     def _report_failures(self, failures: dict) -> None:
         if not failures:
@@ -369,15 +394,34 @@ class LiveLayers(QObject):
             QgsPathResolver.removePathPreprocessor(self._preprocessor)  # a second time raises KeyError
             self._preprocessor = None
         disconnect((self.canvas.extentsChanged, self._timer.start),
+                   (self.canvas.mapCanvasRefreshed, self._rendered),
                    (self._project.cleared, self.reset),
                    (self._project.readProject, self._project_read))
+        spare, self._next = self._next, None
         if quitting:
             return
+        if spare is not None:  # made but never used
+            try:
+                spare.result().delete()
+            except StoreError:
+                pass
         in_use = any(find_layers(key, self._project) for key in EXACT)
         for store in self._retired + ([self._store] if self._store is not None and not in_use else []):
             store.delete()
         if self._own_dir:
             shutil.rmtree(self._store_dir, ignore_errors=True)
+
+
+_MAKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mapillary-store")
+
+
+def _make_store(path: Path) -> SessionStore:
+    """A new, empty store (in the `_MAKER` thread). Raises StoreError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    return SessionStore.create(path, merged_lines_wkb)
 
 
 def remove_stale_stores(folder: Path) -> None:
