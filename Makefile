@@ -21,7 +21,7 @@ help:
 	@echo "make lint     ruff (pure-core and Qt import rules) and scripts/check_qt6.py (Qt5-only code)"
 	@echo "make package  dist/mapillary_qgis-$(VERSION).zip for QGIS's 'Install from ZIP'"
 	@echo "make translations  update the .ts files ($(LANGUAGES)) from the code and compile them to .qm"
-	@echo "make bench    mapillary:images vs mapillary-python-sdk 1.0.16 and GDAL on the fake (a benchmark, not a test)"
+	@echo "make bench    the exact layers (GUI stalls, memory) and mapillary:images vs the SDK and GDAL, on the fake (a benchmark, not a test)"
 
 system:
 	@scripts/install_system.sh

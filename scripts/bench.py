@@ -1,6 +1,6 @@
-"""`make bench`: mapillary:images against mapillary-python-sdk and GDAL, on the loopback fake.
+"""`make bench`: the exact layers, then mapillary:images against the SDK and GDAL, on the loopback fake.
 
-    .venv/bin/python scripts/bench.py [--repeats 5]
+    .venv/bin/python scripts/bench.py [--repeats 5] [--only images|layers]
 
 A benchmark, never a test: it always exits 0 once it has measured, and marks
 a missed goal as MISSED. The fake serves one dense real tile (10,231 images)
@@ -211,16 +211,112 @@ def counts_note(m: dict) -> tuple:
                "WARNING: the SDK's distinct ids do not match our non-panorama images.")), agree
 
 
+# -- the exact layers: GUI stalls, time and memory (issue 13) -----------------------------------------------
+
+LAYER_GOALS = {"max_gap_ms": 50.0, "seconds": 5.1, "growth_view_mb": 40.0, "growth_ten_mb": 150.0,
+               "filter_gap_ms": 50.0}
+LAYER_VIEWS = 10
+
+
+def layer_views() -> list:
+    """Ten 3 x 3 blocks of z14 tiles side by side from the demo centre eastwards: (x0, y0) of each."""
+    cx, cy = tile_for(*DEMO_CENTER, 14)
+    return [(cx - 1 + 3 * i, cy - 1) for i in range(LAYER_VIEWS)]
+
+
+def layers_bench(repeats: int) -> dict:
+    """The exact layers and a QGIS vector-tile layer on distinct dense tiles; prints and writes a table."""
+    sys.path.insert(0, str(BENCH))
+    from dense_tiles import dense_tiles
+
+    views = layer_views()
+    addresses = [(x0 + dx, y0 + dy) for x0, y0 in views for dx in range(3) for dy in range(3)]
+    print(f"make bench (layers): {len(addresses)} distinct dense tiles made with GDAL from {TILE.name}", flush=True)
+    tiles = dense_tiles(TILE, addresses)
+    per_view = 9 * 10_231
+    fake = FakeMapillary().start()
+    fake.serve_tiles_at("mly1_public", tiles)
+    work = Path(tempfile.mkdtemp(prefix="mapillary-bench-layers-"))
+    runs: dict = {"ours": [], "qgis": []}
+    try:
+        for i in range(repeats):
+            for mode in runs:
+                config = {"mode": mode, "views": views if mode == "ours" else views[:1], "images_per_view": per_view,
+                          "tiles_url": fake.tiles_url, "graph_url": fake.graph_url, "token": fake.token,
+                          "profile": str(Path(tempfile.mkdtemp(prefix=f"{mode}-{i}-", dir=work)))}
+                done = subprocess.run([sys.executable, str(BENCH / "run_layers.py"), json.dumps(config)],
+                                      capture_output=True, text=True, env={**os.environ, **OFFLINE})
+                lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+                if done.returncode != 0 or not lines:
+                    raise RuntimeError(f"run_layers.py {mode} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+                runs[mode].append(json.loads(lines[-1][len("RESULT "):]))
+                last = runs[mode][-1]
+                print(f"  {mode} run {i + 1}: stall {last['max_gap_ms']:.0f} ms, {last['seconds']:.2f} s", flush=True)
+    finally:
+        fake.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    text = layers_markdown(runs, repeats)
+    (RESULTS / "layers.md").write_text(text)
+    (RESULTS / "layers.json").write_text(json.dumps({"runs": runs, "goals": LAYER_GOALS}, indent=2))
+    print("\n" + text + f"\nWritten: {(RESULTS / 'layers.md').relative_to(REPO)}, layers.json", flush=True)
+    return runs
+
+
+def layers_markdown(runs: dict, repeats: int) -> str:
+    ours, qgis = runs["ours"], runs["qgis"]
+
+    def worst(values):
+        return max(values), statistics.median(values)
+
+    figures = [
+        ("GUI thread's longest stall while the 3x3 view loads (92,079 images and their sequences)", "ms",
+         [r["max_gap_ms"] for r in ours], [r["max_gap_ms"] for r in qgis], f"<= {LAYER_GOALS['max_gap_ms']:g}"),
+        ("Time until every image is on the map", "s", [r["seconds"] for r in ours], [r["seconds"] for r in qgis],
+         f"<= {LAYER_GOALS['seconds']:g}"),
+        ("Resident memory growth after the view", "MB", [r["rss_view_mb"] - r["rss_start_mb"] for r in ours],
+         [r["rss_view_mb"] - r["rss_start_mb"] for r in qgis], f"<= {LAYER_GOALS['growth_view_mb']:g}"),
+        (f"Resident memory growth after {LAYER_VIEWS} views ({LAYER_VIEWS * 92_079:,} images)", "MB",
+         [r["rss_end_mb"] - r["rss_start_mb"] for r in ours], None, f"<= {LAYER_GOALS['growth_ten_mb']:g}"),
+        ("GUI thread's longest stall while the map moves to each further view", "ms",
+         [r["pan_gap_ms"] for r in ours], None, f"<= {LAYER_GOALS['max_gap_ms']:g}"),
+        ("GUI thread's longest stall for a filter change (panoramas only) until drawn", "ms",
+         [r["filter_gap_ms"] for r in ours], None, f"<= {LAYER_GOALS['filter_gap_ms']:g}"),
+        ("GUI thread's longest stall switching images, then sequences on", "ms",
+         [r["switch_on_gap_ms"] for r in ours], None, ""),
+    ]
+    rows = ["| Measure | Exact layers, worst (median) | QGIS vector tiles, worst (median) | Goal | |",
+            "|---|---:|---:|---:|---|"]
+    for label, unit, values, theirs, goal in figures:
+        high, median = worst(values)
+        other = "" if theirs is None else "{:.1f} ({:.1f}) {}".format(*worst(theirs), unit)
+        met = "" if not goal else ("met" if high <= float(goal.split()[-1]) else "**MISSED**")
+        rows.append(f"| {label} | {high:.1f} ({median:.1f}) {unit} | {other} | {goal} {unit if goal else ''} | "
+                    f"{met} |")
+    store = ours[-1]["store_mb"]
+    rows += ["", f"{repeats} runs each, every one in a fresh QGIS process with an empty profile; goals judged on the "
+             f"worst run. A shown 768 x 768 px map canvas in EPSG:3857 at zoom 14, a 5 ms QTimer on the GUI thread "
+             f"(its longest gap is the stall). The session store after {LAYER_VIEWS} views: {store:.0f} MB on disk "
+             f"({ours[-1]['features_end']:,} images). Machine: {os.cpu_count()} CPUs, "
+             f"{time.strftime('%Y-%m-%d %H:%M %Z')}. See bench/README.md."]
+    return "\n".join(rows) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", choices=("images", "layers"),
+                        help="only mapillary:images against the SDK and GDAL, or only the exact layers")
     args = parser.parse_args()
     if not TILE.is_file():
         print(f"make bench needs the real tile {TILE} (../shared/fixtures, or MAPILLARY_FIXTURES_DIR).",
               file=sys.stderr)
         return 2
-    sdk_version = sdk_venv()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.only != "images":
+        layers_bench(min(args.repeats, 3))
+    if args.only == "layers":
+        return 0
+    sdk_version = sdk_venv()
     fake = FakeMapillary().start()
     fake.serve_tile_bytes("mly1_public", TILE.read_bytes())
     work = Path(tempfile.mkdtemp(prefix="mapillary-bench-"))
