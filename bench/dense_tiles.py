@@ -42,6 +42,16 @@ def _properties(feature: ogr.Feature) -> dict:
             if value is not None}
 
 
+def _copied(feature: ogr.Feature, transform: osr.CoordinateTransformation, shifts: dict) -> tuple:
+    """The feature's properties, each of `shifts` ({name: what to add}) shifted, and its geometry in WGS84."""
+    properties = _properties(feature)
+    for name, amount in shifts.items():
+        properties[name] += amount
+    geometry = feature.GetGeometryRef().Clone()
+    geometry.Transform(transform)
+    return properties, geometry
+
+
 def copy_layers(fixture: Path, x: int, y: int, copy: int) -> dict:
     """The fixture's image and sequence layers placed at z14 x/y, ids shifted for `copy` (>= 1)."""
     if copy < 1:
@@ -52,18 +62,10 @@ def copy_layers(fixture: Path, x: int, y: int, copy: int) -> dict:
     shift, suffix = copy * ID_SHIFT, f"-{copy}"
     images, sequences = [], []
     for feature in dataset.GetLayerByName("image"):
-        properties = _properties(feature)
-        properties["id"] += shift
-        properties["sequence_id"] += suffix
-        point = feature.GetGeometryRef().Clone()
-        point.Transform(transform)
+        properties, point = _copied(feature, transform, {"id": shift, "sequence_id": suffix})
         images.append(((point.GetX(), point.GetY()), properties))
     for feature in dataset.GetLayerByName("sequence"):
-        properties = _properties(feature)
-        properties["id"] += suffix
-        properties["image_id"] += shift
-        lines = feature.GetGeometryRef().Clone()
-        lines.Transform(transform)
+        properties, lines = _copied(feature, transform, {"id": suffix, "image_id": shift})
         parts = [lines] if lines.GetGeometryCount() == 0 else [lines.GetGeometryRef(i)
                                                                 for i in range(lines.GetGeometryCount())]
         for part in parts:  # the writer takes lines; a sequence's parts stay one sequence (same id)

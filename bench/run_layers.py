@@ -127,8 +127,7 @@ def main() -> None:
         renderer = QgsVectorTileBasicRenderer()
         renderer.setStyles(QgsVectorTileBasicRenderer.simpleStyleWithRandomColors())
         layer.setRenderer(renderer)
-        show_view(*EMPTY_VIEW)
-        project.addMapLayer(layer)
+        project.addMapLayer(layer)  # over the empty view the canvas shows already
         canvas.setLayers([layer])
         canvas.refresh()
         app.processEvents()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
 import sys
@@ -43,7 +44,7 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def release_free_memory(collect: bool = False) -> None:
+def release_free_memory() -> None:
     """Give the memory freed by a large load back to the system (glibc's `malloc_trim`).
 
     A 3 x 3 view of dense tiles makes some 100 MB of short-lived records.
@@ -51,12 +52,7 @@ def release_free_memory(collect: bool = False) -> None:
     of QGIS only ever grows, load after load. Asking it to trim returns it:
     measured 110 MB kept before, 20 MB after. Elsewhere than glibc, nothing
     happens. The call lets go of the GIL (ctypes) and takes a few milliseconds.
-    With `collect`, a full collection first: it also empties Python's free
-    lists of the objects it made (measured: 20 MB more in QGIS), and holds
-    the GIL while it runs (some 20 ms in QGIS).
     """
-    if collect:
-        gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         try:
@@ -65,16 +61,12 @@ def release_free_memory(collect: bool = False) -> None:
             logging.getLogger(__name__).debug("malloc_trim failed", exc_info=True)
 
 
-_TRIM: list = []
-
-
+@functools.cache
 def _malloc_trim():
-    if not _TRIM:
-        function = None
-        if sys.platform.startswith("linux"):
-            try:
-                function = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-            except (OSError, AttributeError):  # musl and others have none
-                function = None
-        _TRIM.append(function)
-    return _TRIM[0]
+    """glibc's `malloc_trim`, or None where there is none (musl, macOS, Windows); looked up once."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None

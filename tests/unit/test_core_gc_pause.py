@@ -60,12 +60,15 @@ def test_a_collector_turned_off_elsewhere_stays_off():
 def test_freed_memory_is_given_back_or_nothing_happens(monkeypatch):
     import mapillary_qgis.core.gc_pause as gc_pause
 
+    real = gc_pause._malloc_trim
     calls = []
-    monkeypatch.setattr(gc_pause, "_TRIM", [lambda pad: calls.append(pad)])
+    monkeypatch.setattr(gc_pause, "_malloc_trim", lambda: lambda pad: calls.append(pad))
     gc_pause.release_free_memory()
     assert calls == [0]  # glibc: malloc_trim(0), every arena
-    monkeypatch.setattr(gc_pause, "_TRIM", [None])  # no malloc_trim (musl, macOS, Windows): nothing, no error
-    gc_pause.release_free_memory(collect=True)
-    monkeypatch.setattr(gc_pause, "_TRIM", [])
+    monkeypatch.setattr(gc_pause, "_malloc_trim", lambda: None)  # no malloc_trim (musl, macOS, Windows)
+    gc_pause.release_free_memory()  # nothing, no error
+    monkeypatch.setattr(gc_pause, "_malloc_trim", real)
+    real.cache_clear()
     gc_pause.release_free_memory()  # the real one, looked up once
-    assert len(gc_pause._TRIM) == 1
+    gc_pause.release_free_memory()
+    assert real.cache_info().misses == 1
