@@ -23,6 +23,10 @@ QT606  mouse and wheel event positions (`event.pos()`, `globalPos()`, `x()`, `de
        on both.
 QT607  QFlags type names PyQt6 dropped (`Qt.ItemFlags`, `Qt.Alignment`): use the enum
        (`Qt.ItemFlag`).
+QT608  `QVariant.Type.*`: QGIS 3.38 moved field types to `QMetaType.Type`, and Qt6 has no
+       `QVariant.Type`. Only qgis_glue/compat.py may name it, in the branch for QGIS before
+       3.38 (the `else` of `if _QMETATYPE_FIELDS:`); everything else takes compat's INT,
+       LONG, TEXT, ... .
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ MOVED_TO_QTGUI = {"QAction", "QActionGroup", "QShortcut"}
 EVENT_POSITIONS = {"pos", "globalPos", "localPos", "windowPos", "screenPos", "posF", "x", "y", "globalX",
                    "globalY", "delta"}
 EVENT_NAME = re.compile(r"^(e|ev|event|\w+_event|\w*Event)$")
+COMPAT_FILE = "compat.py"
+COMPAT_SWITCH = "_QMETATYPE_FIELDS"  # compat.py: `if _QMETATYPE_FIELDS: <QMetaType> else: <QVariant.Type>`
 FLAG_TYPES = {
     "Alignment": "AlignmentFlag", "ItemFlags": "ItemFlag", "KeyboardModifiers": "KeyboardModifier",
     "MouseButtons": "MouseButton", "WindowFlags": "WindowType", "WindowStates": "WindowState",
@@ -105,9 +111,28 @@ def _not_values(tree: ast.AST) -> set[int]:
     return skip
 
 
+def _pre_338_branch(tree: ast.AST, path: str) -> set[int]:
+    """In compat.py, the nodes of the branches taken before QGIS 3.38 (where `QVariant.Type` belongs)."""
+    if Path(path).name != COMPAT_FILE:
+        return set()
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == COMPAT_SWITCH:
+            allowed.update(id(child) for branch in node.orelse for child in ast.walk(branch))
+    return allowed
+
+
+def _is_qvariant_type(node: ast.Attribute) -> bool:
+    """`QVariant.Type.X` (or `QtCore.QVariant.Type.X`)."""
+    owner = node.value
+    return (isinstance(owner, ast.Attribute) and owner.attr == "Type"
+            and _last_name(owner.value) == "QVariant")
+
+
 def check_source(source: str, path: str = "<source>") -> list[Finding]:
     tree = ast.parse(source, filename=path)
     not_values = _not_values(tree)
+    pre_338 = _pre_338_branch(tree, path)
     found: list[Finding] = []
 
     def say(node: ast.AST, code: str, message: str) -> None:
@@ -132,6 +157,9 @@ def check_source(source: str, path: str = "<source>") -> list[Finding]:
         elif isinstance(node, ast.Name) and node.id in REMOVED and isinstance(node.ctx, ast.Load):
             say(node, "QT603", f"{node.id}: {REMOVED[node.id]}")
         elif isinstance(node, ast.Attribute):
+            if _is_qvariant_type(node) and id(node) not in pre_338:
+                say(node, "QT608", f"QVariant.Type.{node.attr} is gone in Qt6 (QGIS >= 3.38 uses QMetaType.Type): "
+                                   "use compat's INT, LONG, DOUBLE, TEXT, BOOL or DATETIME")
             _check_attribute(node, id(node) in not_values, say)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             _check_call(node, say)

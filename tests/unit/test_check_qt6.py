@@ -37,6 +37,8 @@ def codes(source: str) -> list[str]:
     ("where = mouse_event.globalPos()", "QT606"),
     ("turn = wheelEvent.delta()", "QT606"),
     ("flags = Qt.ItemFlags()", "QT607"),
+    ("QgsField('id', QVariant.Type.Int)", "QT608"),
+    ("kind = QtCore.QVariant.Type.LongLong", "QT608"),
 ])
 def test_flags_qt5_only_code(source, code):
     assert codes(source) == [code]
@@ -44,7 +46,7 @@ def test_flags_qt5_only_code(source, code):
 
 @pytest.mark.parametrize("source", [
     "label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)",
-    "QgsField('id', QVariant.Type.Int)",
+    "QgsField('id', QMetaType.Type.Int)",
     "bar.pushMessage('a', 'b', Qgis.MessageLevel.Warning)",
     "QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)",
     "box.setStandardButtons(QMessageBox.StandardButton.Ok)",
@@ -89,3 +91,21 @@ def test_exit_status_says_there_were_findings(tmp_path, capsys):
     assert main([str(tmp_path)]) == 1
     assert "bad.py:1:1: QT602" in capsys.readouterr().out
     assert REPO.is_dir()
+
+
+COMPAT_SWITCH = """
+if _QMETATYPE_FIELDS:
+    INT = QMetaType.Type.Int
+else:
+    INT = {}
+"""
+
+
+def test_qvariant_type_only_in_compat_branch_before_qgis_3_38():
+    pre_338 = COMPAT_SWITCH.format("QVariant.Type.Int")
+    assert check_source(pre_338, "mapillary_qgis/qgis_glue/compat.py") == []
+    assert [f.code for f in check_source(pre_338, "mapillary_qgis/qgis_glue/fields.py")] == ["QT608"]
+    newer = "if _QMETATYPE_FIELDS:\n    INT = QVariant.Type.Int\nelse:\n    INT = 2\n"
+    assert [f.code for f in check_source(newer, "mapillary_qgis/qgis_glue/compat.py")] == ["QT608"]
+    elsewhere = "INT = QVariant.Type.Int\n" + COMPAT_SWITCH.format("2")
+    assert [f.line for f in check_source(elsewhere, "mapillary_qgis/qgis_glue/compat.py")] == [1]
