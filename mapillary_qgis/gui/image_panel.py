@@ -160,6 +160,11 @@ class ImagePanel(QWidget):
         self.strip.setFlow(QListWidget.Flow.LeftToRight)
         self.strip.setWrapping(False)
         self.strip.setIconSize(QSize(96, 72))
+        # Items come with empty icons and get their pictures later. In free movement (IconMode's default) a
+        # changed icon does not lay the items out again, and the second lands on the first: fixed cells.
+        self.strip.setMovement(QListWidget.Movement.Static)
+        self.strip.setGridSize(QSize(104, 80))
+        self.strip.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.strip.setFixedHeight(100)
         self.strip.itemClicked.connect(lambda item: self._controller.open_image(item.data(Qt.ItemDataRole.UserRole)))
         layout = QVBoxLayout(box)

@@ -187,6 +187,25 @@ def test_a_click_on_a_traffic_sign_shows_its_class_images_and_outline(qtbot, pan
     assert orange(panel._pixmap.toImage()) > orange(plain) + 20  # the detection's outline is drawn on the picture
 
 
+def test_the_strip_shows_each_picture_in_its_own_place(qtbot, panel, fake_env):
+    """Thumbnails arrive after their items: each must still have a place of its own (issue 17: the second
+    landed on top of the first, so only one picture showed)."""
+    sign = max((s for s in fake_env.dataset.traffic_signs if s.lonlat),
+               key=lambda s: len({d.image_id for d in fake_env.dataset.detections_of(s.id)} | set(s.image_ids)))
+    panel._controller.identify(*sign.lonlat, 3, [("mly_map_feature_traffic_sign", "traffic_sign")])
+    qtbot.waitUntil(lambda: panel.feature_box.isVisibleTo(panel), timeout=10000)
+    strip = panel.strip
+    assert strip.count() >= 3
+    qtbot.waitUntil(lambda: all(not strip.item(i).icon().isNull() for i in range(strip.count())), timeout=10000)
+    qtbot.wait(50)  # the view lays its items out on its next event-loop turn
+    rects = [strip.visualItemRect(strip.item(i)) for i in range(strip.count())]
+    places = {(rect.x(), rect.y()) for rect in rects}
+    assert len(places) == strip.count(), places
+    assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert len({rect.y() for rect in rects}) == 1  # one row, left to right
+    assert all(rect.width() >= strip.iconSize().width() for rect in rects)
+
+
 def test_without_feature_layers_a_click_means_images_only(qtbot, panel, fake_env):
     image = an_image_in_the_middle(fake_env)
     panel._controller.identify(image.lon, image.lat, 5, [])
