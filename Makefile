@@ -7,6 +7,9 @@ SYSTEM_PYTHON := /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# PyQt6 apart from .venv (its QGIS is PyQt5): tests/unit/test_pyqt6.py runs the plugin under Qt6 with it
+QT6_VENV := .venv-qt6
+QT6_STAMP := $(QT6_VENV)/.installed
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PYTEST_QGIS_ENV := QT_QPA_PLATFORM=offscreen
 # one mapillary_qgis/i18n/mapillary_qgis_<lang>.ts each
@@ -32,10 +35,15 @@ $(STAMP): requirements-dev.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+$(QT6_STAMP): requirements-qt6.txt
+	$(SYSTEM_PYTHON) -m venv --system-site-packages $(QT6_VENV)
+	$(QT6_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-qt6.txt
+	@touch $@
+
 setup: $(STAMP)
 	@$(MAKE) --no-print-directory system
 
-test: setup
+test: setup $(QT6_STAMP)
 	@status=0; \
 	$(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
 	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis || status=$$?; \
@@ -69,4 +77,4 @@ lint: setup
 	$(PY) scripts/check_qt6.py
 
 clean:
-	rm -rf build dist .qgis-settings .pytest_cache .ruff_cache
+	rm -rf build dist .qgis-settings .pytest_cache .ruff_cache $(QT6_VENV)
