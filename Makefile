@@ -45,7 +45,7 @@ setup: $(STAMP)
 
 test: setup $(QT6_STAMP)
 	@status=0; \
-	$(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
+	MAPILLARY_QGIS_QT6_PYTHON=$(abspath $(QT6_VENV))/bin/python $(PY) -m pytest -p no:qgis tests/unit || status=$$?; \
 	$(PYTEST_QGIS_ENV) $(PY) -m pytest tests/qgis || status=$$?; \
 	exit $$status
 

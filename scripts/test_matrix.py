@@ -55,6 +55,7 @@ BASE_PACKAGES = ["ca-certificates", "make", "python3-pip", "tzdata"]
 INSTALL_SYSTEM = REPO / "scripts" / "install_system.sh"
 STAMP = ".mapillary-qgis-chroot"
 CHROOT_VENV = "/opt/mapillary-venv"
+CHROOT_QT6_VENV = "/opt/mapillary-venv-qt6"  # PyQt6 for tests/unit/test_pyqt6.py, kept between runs too
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # pip in the chroot trusts what pip on the host trusts (a network may intercept TLS
 # with its own certificate authority, as the CI machine's does).
@@ -297,7 +298,7 @@ def run_chroot(root: Path, log: Path):
         version = subprocess.run(chroot_command(root, "/usr/bin/python3", "-c", QGIS_VERSION),
                                  capture_output=True, text=True)
         code = run_logged(chroot_command(root, "make", "-C", tree, "--no-print-directory",
-                                         "test", f"VENV={CHROOT_VENV}"), log, echo=True)
+                                         "test", f"VENV={CHROOT_VENV}", f"QT6_VENV={CHROOT_QT6_VENV}"), log, echo=True)
     return version.stdout.strip(), code
 
 

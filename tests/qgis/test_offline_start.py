@@ -38,8 +38,15 @@ def save_project_with_every_layer(qtbot, iface, path):
         for box in plugin.layers_tab.boxes.values():
             box.setChecked(True)
         exact = [layer for key in EXACT for layer in find_layers(key, project)]
-        qtbot.waitUntil(lambda: not plugin.live_layers._tasks and all(layer.featureCount() for layer in exact),
-                        timeout=30000)
+        said = []
+        plugin.live_layers.status.connect(lambda level, text: said.append((level, text)))
+        try:
+            qtbot.waitUntil(lambda: not plugin.live_layers._tasks and all(layer.featureCount() for layer in exact),
+                            timeout=30000)
+        except qtbot.TimeoutError:  # say what it was waiting for
+            raise AssertionError({"tasks": list(plugin.live_layers._tasks), "said": said,
+                                  "counts": {layer.name(): layer.featureCount() for layer in exact},
+                                  "loaded": {k: len(v) for k, v in plugin.live_layers._loaded.items()}}) from None
         assert len(exact) == len(EXACT) and all(find_layers(key, project) for key in COVERAGE)
         assert project.write(str(path))
         return sorted(layer.name() for layer in project.mapLayers().values())
