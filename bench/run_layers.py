@@ -29,12 +29,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CANVAS_PX = 768  # 3 tiles of 256 px: the map is at zoom 14
 DEBOUNCE_MS = 50  # the plugin waits 600 ms after the map moves before it loads; not what is measured here
+SETTLE_S = 0.5  # the stall meter and the memory reading wait this long after each draw
 EMPTY_VIEW = (100, 100)  # z14 tiles in the Arctic Ocean: the fake has nothing there
 
 
 def rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def rss_parts_mb() -> dict:
+    """Resident memory by kind (/proc/self/smaps_rollup): the heap's anonymous pages, and mapped file pages
+    (SQLite's and GDAL's maps of the store, libraries), which the kernel can drop at any time."""
+    parts = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("Rss", "Anonymous", "Shared_Clean", "Private_Clean", "Private_Dirty", "Shared_Dirty"):
+            parts[name] = int(value.split()[0]) / 1024
+    return parts
 
 
 class GapMeter:
@@ -94,6 +106,11 @@ def main() -> None:
             app.processEvents()
             time.sleep(0.001)
 
+    def settle():
+        """Run on SETTLE_S past the draw: what the work leaves to do afterwards is measured too."""
+        end = time.perf_counter() + SETTLE_S
+        wait(lambda: time.perf_counter() > end)
+
     canvas = QgsMapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     canvas.resize(CANVAS_PX, CANVAS_PX)
@@ -117,7 +134,7 @@ def main() -> None:
     canvas.refresh()
     wait(lambda: drawn and not canvas.isDrawing())
     app.processEvents()
-    result = {"rss_start_mb": rss_mb()}
+    result = {"rss_start_mb": rss_mb(), "parts_start": rss_parts_mb()}
 
     if config["mode"] == "qgis":
         uri = (f"type=xyz&url={config['tiles_url']}/maps/vtp/mly1_public/2/{{z}}/{{x}}/{{y}}"
@@ -136,7 +153,9 @@ def main() -> None:
         start = time.perf_counter()
         show_view(*views[0])
         wait(lambda: drawn_since(start))
-        result.update(seconds=time.perf_counter() - start, max_gap_ms=meter.stop(), rss_view_mb=rss_mb())
+        seconds = time.perf_counter() - start
+        settle()
+        result.update(seconds=seconds, max_gap_ms=meter.stop(), rss_view_mb=rss_mb(), parts_view=rss_parts_mb())
     else:
         def make_source():
             client = Client(config["token"], graph_url=config["graph_url"], tiles_url=config["tiles_url"])
@@ -157,7 +176,8 @@ def main() -> None:
         app.processEvents()
         live.enable("sequences")
         wait(lambda: loaded(0))
-        result["switch_on_gap_ms"] = meter.stop()
+        settle()
+        result.update(switch_on_gap_ms=meter.stop(), rss_on_mb=rss_mb())
 
         meter.start()  # then the map moves to the dense view
         start = time.perf_counter()
@@ -165,14 +185,18 @@ def main() -> None:
         wait(lambda: loaded(per_view))
         ready = time.perf_counter()
         wait(lambda: drawn_since(ready))
-        result.update(seconds=time.perf_counter() - start, max_gap_ms=meter.stop(), rss_view_mb=rss_mb(),
-                      features=images.featureCount())
+        seconds = time.perf_counter() - start
+        settle()
+        result.update(seconds=seconds, max_gap_ms=meter.stop(), rss_view_mb=rss_mb(),
+                      features=images.featureCount(), parts_view=rss_parts_mb())
 
         meter.start()
         start = time.perf_counter()
         live.set_filters(Filters(panoramas="only"))
         wait(lambda: drawn_since(start))
-        result.update(filter_s=time.perf_counter() - start, filter_gap_ms=meter.stop())
+        filter_s = time.perf_counter() - start
+        settle()
+        result.update(filter_s=filter_s, filter_gap_ms=meter.stop())
         start = time.perf_counter()
         live.set_filters(Filters())
         wait(lambda: drawn_since(start))
@@ -183,6 +207,7 @@ def main() -> None:
             moved = time.perf_counter()
             show_view(*view)
             wait(lambda i=i, moved=moved: loaded(per_view * i) and drawn_since(moved))
+            settle()
             gaps.append(meter.stop())
         result.update(pan_gap_ms=max(gaps, default=0.0), rss_end_mb=rss_mb(), features_end=images.featureCount(),
                       store_mb=live.store().path.stat().st_size / 2**20)

@@ -40,7 +40,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from ..core.filters import Filters, feature_matcher, image_matcher, is_active, sql_where
-from ..core.gc_pause import gc_paused, release_free_memory
+from ..core.gc_pause import collect_and_release, gc_paused, release_free_memory
 from ..core.mvt_decode import TileDecodeError
 from ..core.session_store import SessionStore, StoreError
 from ..core.tile_source import TileSource
@@ -91,7 +91,7 @@ class LiveLayers(QObject):
         self._loaded: dict[str, set] = {}  # tileset -> tiles loaded
         self._tasks: dict[str, CallableTask] = {}  # tileset -> running task
         self._preprocessor = QgsPathResolver.setPathPreprocessor(self._store_path_of)
-        self._trim_after_render = False
+        self._trim_after_render = None  # after the next render: None, release_free_memory or collect_and_release
         canvas.extentsChanged.connect(self._timer.start)
         canvas.mapCanvasRefreshed.connect(self._rendered)
         self._project.cleared.connect(self.reset)
@@ -207,7 +207,7 @@ class LiveLayers(QObject):
         """Show only what passes: each layer's subset string changes, SQLite decides, nothing is fetched."""
         self.filters = filters
         self._matchers = self._make_matchers(filters)
-        self._trim_after_render = True
+        self._trim_after_render = self._trim_after_render or release_free_memory
         for key in EXACT:
             where = sql_where(filters, key)
             for layer in find_layers(key, self._project):
@@ -319,7 +319,7 @@ class LiveLayers(QObject):
 
     def _refresh(self, key: str, announce: bool = True) -> None:
         """The layers of `key` read the store again: the counts and extent it keeps, then a redraw."""
-        self._trim_after_render = True
+        self._trim_after_render = collect_and_release
         for layer in find_layers(key, self._project):
             layer.reload()
             layer.updateExtents()
@@ -329,10 +329,11 @@ class LiveLayers(QObject):
 
     def _rendered(self) -> None:
         """The first render after new records: QGIS's render threads have freed the memory they used to
-        draw them, which glibc keeps (some 50 MB for a dense view) unless asked to give it back."""
-        if self._trim_after_render:
-            self._trim_after_render = False
-            _MAKER.submit(release_free_memory)  # not on the GUI thread: it can take a few milliseconds
+        draw them, which glibc keeps (some 50 MB for a dense view) unless asked to give it back; and after a
+        load, Python's free lists keep some more (see `collect_and_release`)."""
+        release, self._trim_after_render = self._trim_after_render, None
+        if release is not None:
+            _MAKER.submit(release)  # not on the GUI thread: the trim can take a few milliseconds
 
     def _report_failures(self, failures: dict) -> None:
         if not failures:

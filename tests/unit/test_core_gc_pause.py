@@ -72,3 +72,18 @@ def test_freed_memory_is_given_back_or_nothing_happens(monkeypatch):
     gc_pause.release_free_memory()  # the real one, looked up once
     gc_pause.release_free_memory()
     assert real.cache_info().misses == 1
+
+
+def test_collect_and_release_waits_for_no_load_and_empties_the_free_lists(monkeypatch):
+    import mapillary_qgis.core.gc_pause as gc_pause
+
+    trims = []
+    monkeypatch.setattr(gc_pause, "_malloc_trim", lambda: lambda pad: trims.append(pad))
+    gc.enable()
+    with gc_paused():  # a load is running: no collection in the middle of it
+        assert gc_pause.collect_and_release() is False
+    assert trims == []
+    before = gc.get_stats()[2]["collections"]
+    assert gc_pause.collect_and_release() is True
+    assert gc.get_stats()[2]["collections"] == before + 1  # a full one: only it clears the free lists
+    assert trims == [0]
