@@ -46,6 +46,7 @@ def save_project_with_every_layer(qtbot, iface, path):
         except qtbot.TimeoutError:  # say what it was waiting for
             raise AssertionError({"tasks": list(plugin.live_layers._tasks), "said": said,
                                   "counts": {layer.name(): layer.featureCount() for layer in exact},
+                                  "stored": {key: plugin.live_layers.store().count(key) for key in EXACT},
                                   "loaded": {k: len(v) for k, v in plugin.live_layers._loaded.items()}}) from None
         assert len(exact) == len(EXACT) and all(find_layers(key, project) for key in COVERAGE)
         assert project.write(str(path))
