@@ -23,6 +23,7 @@ from .client import Client
 from .core.creators import CreatorDirectory
 from .core.filters import Filters
 from .core.graph import position
+from .core.picture_lookup import PictureLookup
 from .core.thumbnails import ThumbnailCache
 from .core.tile_cache import TileCache
 from .core.tile_server import LocalTileServer
@@ -39,6 +40,7 @@ from .processing.common import cache_dir, tile_cache_dir
 from .processing.provider import MapillaryProvider
 from .qgis_glue import log
 from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
+from .qgis_glue.expressions import MapillaryFunctions
 from .qgis_glue.filtering import Filtering
 from .qgis_glue.image_controller import ImageController
 from .qgis_glue.images import WGS84, ImageService, to_lonlat
@@ -90,6 +92,8 @@ class MapillaryPlugin:
         self.marker: ImageMarker | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
+        self.picture_lookup: PictureLookup | None = None
+        self.expressions: MapillaryFunctions | None = None
         self._unlock_item = None
 
     @staticmethod
@@ -245,6 +249,11 @@ class MapillaryPlugin:
         canvas = self.iface.mapCanvas()
         thumbnails = ThumbnailCache(cache_dir() / "thumbnails")
         self.image_service = ImageService(Client(), self.tile_source, thumbnails)
+        # Expressions (layouts, map tips, labels) share its pictures and details; their own client retries less.
+        self.picture_lookup = PictureLookup(Client(max_retries=1, timeout=(5.0, 20.0)), thumbnails,
+                                            self.image_service.details)
+        self.expressions = MapillaryFunctions(self.picture_lookup)
+        self.expressions.register()
         self.image_controller = ImageController(self.image_service, parent=self.dock)
         self.image_panel = ImagePanel(self.image_controller, on_set_token=lambda: self.dock.tabs.setCurrentIndex(0),
                                       on_zoom=self._zoom_to)
@@ -338,13 +347,15 @@ class MapillaryPlugin:
         if canvas.mapTool() is self.identify_tool:
             canvas.unsetMapTool(self.identify_tool)
         self.image_controller.shutdown()
+        self.expressions.unregister()
+        self.picture_lookup.close()
         self.image_service.client.close()
         self.marker.remove()
         self.iface.removePluginWebMenu(MENU, self.identify_action)
         self.identify_action.deleteLater()
         self.identify_tool.deleteLater()
         self.identify_tool = self.identify_action = self.marker = self.image_controller = None
-        self.image_panel = self.image_service = None
+        self.image_panel = self.image_service = self.picture_lookup = self.expressions = None
 
     def unload(self) -> None:
         if self.provider is not None:

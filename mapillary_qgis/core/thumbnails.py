@@ -38,8 +38,10 @@ def thumb_field(size: Size) -> str:
 class ThumbnailCache:
     """Thumbnail bytes on disk, safe for several threads: atomic writes, expiry by age, LRU pruning.
 
-    The files are kept by a `TileCache` (hence its `.mvt` suffix), at
-    `<directory>/thumb_<size>/<id % 100>/<id // 100 % 100>/<image id>.mvt`.
+    The files are kept by a `TileCache`, at
+    `<directory>/thumb_<size>/<id % 100>/<id // 100 % 100>/<image id>.jpg`
+    (`path`: what expressions and layouts point at). Earlier versions named
+    them `.mvt`; those still count against the size limit and age out.
     """
 
     def __init__(
@@ -48,11 +50,15 @@ class ThumbnailCache:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_age_s: float = DEFAULT_MAX_AGE_S,
     ):
-        self._files = TileCache(directory, max_bytes, max_age_s)
+        self._files = TileCache(directory, max_bytes, max_age_s, suffix=".jpg", old_suffixes=(".mvt",))
 
     @property
     def directory(self) -> Path:
         return self._files.directory
+
+    def path(self, image_id, size: Size) -> Path:
+        """Where the picture of `image_id` at `size` lives (whether it is there yet or not)."""
+        return self._files.path(*_key(image_id, size))
 
     def get(self, image_id, size: Size) -> Optional[bytes]:
         """The cached bytes, or None when missing or too old."""

@@ -37,8 +37,12 @@ class TileCache:
         directory: Union[str, Path],
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_age_s: float = DEFAULT_MAX_AGE_S,
+        suffix: str = SUFFIX,
+        old_suffixes: tuple = (),
     ):
         self.directory = Path(directory)
+        self.suffix = suffix
+        self._suffixes = (suffix, *old_suffixes)  # files of older versions still count, and go as usual
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
         self._lock = threading.Lock()
@@ -48,7 +52,7 @@ class TileCache:
         """Where a tile lives; raises ValueError for a tileset name that is not a plain word."""
         if not _TILESET_RE.match(tileset):
             raise ValueError(f"not a tileset name: {tileset!r}")
-        return self.directory / tileset / str(int(z)) / str(int(x)) / f"{int(y)}{SUFFIX}"
+        return self.directory / tileset / str(int(z)) / str(int(x)) / f"{int(y)}{self.suffix}"
 
     def get(self, tileset: str, z: int, x: int, y: int) -> Optional[bytes]:
         """The cached bytes, or None when missing, unreadable or older than `max_age_s` (then deleted)."""
@@ -144,7 +148,7 @@ class TileCache:
         """`(path, size, stat)` of the cache's tile files (and temporary files when asked)."""
         for root, _dirs, files in os.walk(self.directory):
             for name in files:
-                if name.endswith(SUFFIX) or (temporary and name.endswith(_TEMP_SUFFIX)):
+                if name.endswith(self._suffixes) or (temporary and name.endswith(_TEMP_SUFFIX)):
                     path = Path(root) / name
                     try:
                         stat = path.stat()
