@@ -31,8 +31,9 @@ WORKERS = 4
 
 @dataclass(frozen=True)
 class Answer:
-    value: object = None  # None: no value (then `error` says why, or the work goes on)
+    value: object = None  # None: no value (then `error` says why)
     error: str = ""
+    pending: bool = False  # no value yet: the work goes on, ask again
 
 
 def image_key(image_id) -> Optional[str]:
@@ -138,7 +139,7 @@ class PictureLookup:
         try:
             return future.result(timeout=max(0.0, wait_s))
         except FutureTimeout:
-            return Answer(error="still loading from Mapillary; try again in a moment")
+            return Answer(error="still loading from Mapillary; try again in a moment", pending=True)
 
     def _run(self, job: Tuple, work: Callable) -> Answer:
         try:

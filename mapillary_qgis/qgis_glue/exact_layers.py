@@ -31,6 +31,7 @@ from ..core.session_store import SessionStore
 from . import compat, styles
 from .compat import BOOL, DATETIME, DOUBLE, LONG, TEXT
 from .coverage import ATTRIBUTION, LAYER_KEY_PROPERTY
+from .expressions import image_map_tip
 
 
 def utc(ms: int | None):
@@ -122,6 +123,8 @@ def exact_layer(key: str, store: SessionStore) -> QgsVectorLayer:
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key)
     layer.setReadOnly(True)  # the plugin adds rows as the map moves; an edit buffer would fight it
     hide_fid(layer)
+    if key == "images":
+        layer.setMapTipTemplate(image_map_tip())
     return layer
 
 

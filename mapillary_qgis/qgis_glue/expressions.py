@@ -23,6 +23,24 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MapillaryExpressions", text)
 
 
+def image_map_tip() -> str:
+    """The map tip of the exact images layer: the picture (from the cache, else asked for in the background and
+    shown at the next hover: a map tip is drawn on the GUI thread, which must not wait), the capture time and a
+    link. Saved with the layer in projects; the functions it calls exist while the plugin is loaded."""
+    loading = _tr("Loading the picture… hover again in a moment.").replace("'", "''")
+    link = _tr("Open in Mapillary").replace("'", "''")
+    return (
+        "<div style=\"width: 260px\">"
+        "[% with_variable('mly_picture', try(mapillary_thumbnail(\"id\", 256, false), NULL), "
+        f"CASE WHEN @mly_picture IS NULL THEN '<p><i>{loading}</i></p>' "
+        "ELSE '<img src=\"file:///' || regexp_replace(replace(@mly_picture, '\\\\', '/'), '^/+', '') "
+        "|| '\" width=\"256\">' "
+        "END) %]"
+        "<p><b>[% format_date(\"captured_at\", 'yyyy-MM-dd HH:mm') %] UTC</b><br>"
+        f"<a href=\"[% mapillary_url(\"id\") %]\">{link}</a></p></div>"
+    )
+
+
 def _help(name: str, summary: str, arguments: list[tuple[str, str]], examples: list[tuple[str, str]]) -> str:
     """Help in the layout of QGIS's own functions (the expression builder's right-hand pane)."""
     args = "".join(f"<tr><td class=\"argument\">{a}</td><td>{d}</td></tr>" for a, d in arguments)
@@ -130,8 +148,10 @@ class MapillaryFunctions:
 
     def _thumbnail(self, image_id, size, wait):
         size = None if _is_null(size) or size is None else size
-        answer = self._lookup.thumbnail_path(image_id, 1024 if size is None else size,
-                                             WAIT_S if wait is None or _is_null(wait) or bool(wait) else 0.0)
+        waits = wait is None or _is_null(wait) or bool(wait)
+        answer = self._lookup.thumbnail_path(image_id, 1024 if size is None else size, WAIT_S if waits else 0.0)
+        if answer.pending and not waits:
+            return None, ""  # asked not to wait: NULL until it has arrived, no error (that would fail a map tip)
         return answer.value, answer.error
 
     def _detail(self, image_id, field):

@@ -260,7 +260,7 @@ def test_a_saved_project_reopens_on_this_sessions_store_and_fills_it(qtbot, qgis
     try:
         layer = live.enable("images")
         qtbot.waitUntil(lambda: not live.busy() and layer.featureCount() > 0, timeout=20000)
-        count, first_store = layer.featureCount(), live.store().path
+        count, first_store, tip = layer.featureCount(), live.store().path, layer.mapTipTemplate()
         assert first_store.parent == tmp_path / "one" and layer.source().startswith(str(first_store))
         saved = tmp_path / "project" / "exact.qgs"
         saved.parent.mkdir()
@@ -274,6 +274,7 @@ def test_a_saved_project_reopens_on_this_sessions_store_and_fills_it(qtbot, qgis
         assert project.read(str(saved))
         (reopened,) = find_layers("images", project)
         assert reopened.isValid() and reopened.source().startswith(str(first_store))
+        assert reopened.mapTipTemplate() == tip and "mapillary_thumbnail" in tip  # the map tip is kept
         qtbot.waitUntil(lambda: not live.busy() and reopened.featureCount() == count, timeout=20000)
     finally:
         project.removeAllMapLayers()  # always: OGR layers must not outlive QGIS (a crash at exit)

@@ -192,3 +192,39 @@ def test_an_atlas_of_pictures_exports_to_pdf(plugin, fake_env, tmp_path):
         left, right = frame[:, : frame.shape[1] // 10].mean(), frame[:, -frame.shape[1] // 10:].mean()
         assert left < 80 and right > 170, f"page {number}: not the picture (red {left:.0f} -> {right:.0f})"
         page = None
+
+
+def test_the_exact_images_layer_has_a_map_tip_with_the_picture(plugin, fake_env, qtbot, tmp_path):
+    from mapillary_qgis.core.records import ImageRecord
+    from mapillary_qgis.core.session_store import SessionStore
+    from mapillary_qgis.qgis_glue.exact_layers import exact_layer, merged_lines_wkb
+
+    image = fake_env.dataset.images[2]
+    store = SessionStore.create(tmp_path / "mapillary-session-1-1.gpkg", merged_lines_wkb)
+    store.add("images", [ImageRecord(image.id, image.lon, image.lat, 1436622890000, 10.0, "s", False, 1, None)])
+    layer = exact_layer("images", store)
+    try:
+        feature = next(layer.getFeatures())
+        context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+        context.setFeature(feature)
+
+        def tip():  # what QGIS's map tip does with the template, on the GUI thread
+            return QgsExpression.replaceExpressionText(layer.mapTipTemplate(), context)
+
+        first = tip()
+        assert "[%" not in first  # every block evaluated (an error would leave it as written)
+        assert "Loading the picture" in first and "2015-07-11 13:54 UTC" in first  # at once: it never waits
+        assert f"pKey={image.id}" in first
+        qtbot.waitUntil(lambda: "Loading" not in tip(), timeout=10000)  # the next hover shows it
+        shown = tip()
+        assert f'src="file:///{str(cache_dir()).lstrip("/")}/thumbnails/thumb_256/' in shown
+        assert shown.count(f"{image.id}.jpg") == 1 and "[%" not in shown and fake_env.token not in shown
+    finally:
+        del layer
+
+
+def test_no_wait_is_null_without_error_until_the_picture_is_there(plugin, fake_env, qtbot):
+    image_id = fake_env.dataset.images[3].id
+    fake_env.inject("slow", path_contains="/cdn/", delay=0.5)
+    assert evaluate(f"mapillary_thumbnail({image_id}, 256, false)") == (None, "")
+    qtbot.waitUntil(lambda: evaluate(f"mapillary_thumbnail({image_id}, 256, false)")[0] is not None, timeout=10000)
