@@ -203,24 +203,21 @@ def test_the_exact_images_layer_has_a_map_tip_with_the_picture(plugin, fake_env,
     store = SessionStore.create(tmp_path / "mapillary-session-1-1.gpkg", merged_lines_wkb)
     store.add("images", [ImageRecord(image.id, image.lon, image.lat, 1436622890000, 10.0, "s", False, 1, None)])
     layer = exact_layer("images", store)
-    try:
-        feature = next(layer.getFeatures())
-        context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
-        context.setFeature(feature)
+    feature = next(layer.getFeatures())
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    context.setFeature(feature)
 
-        def tip():  # what QGIS's map tip does with the template, on the GUI thread
-            return QgsExpression.replaceExpressionText(layer.mapTipTemplate(), context)
+    def tip():  # what QGIS's map tip does with the template, on the GUI thread
+        return QgsExpression.replaceExpressionText(layer.mapTipTemplate(), context)
 
-        first = tip()
-        assert "[%" not in first  # every block evaluated (an error would leave it as written)
-        assert "Loading the picture" in first and "2015-07-11 13:54 UTC" in first  # at once: it never waits
-        assert f"pKey={image.id}" in first
-        qtbot.waitUntil(lambda: "Loading" not in tip(), timeout=10000)  # the next hover shows it
-        shown = tip()
-        assert f'src="file:///{str(cache_dir()).lstrip("/")}/thumbnails/thumb_256/' in shown
-        assert shown.count(f"{image.id}.jpg") == 1 and "[%" not in shown and fake_env.token not in shown
-    finally:
-        del layer
+    first = tip()
+    assert "[%" not in first  # every block evaluated (an error would leave it as written)
+    assert "Loading the picture" in first and "2015-07-11 13:54 UTC" in first  # at once: it never waits
+    assert f"pKey={image.id}" in first
+    qtbot.waitUntil(lambda: "Loading" not in tip(), timeout=10000)  # the next hover shows it
+    shown = tip()
+    assert f'src="file:///{str(cache_dir()).lstrip("/")}/thumbnails/thumb_256/' in shown
+    assert shown.count(f"{image.id}.jpg") == 1 and "[%" not in shown and fake_env.token not in shown
 
 
 def test_no_wait_is_null_without_error_until_the_picture_is_there(plugin, fake_env, qtbot):
