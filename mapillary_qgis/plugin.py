@@ -35,10 +35,11 @@ from .gui.identify_tool import IdentifyTool, tolerance_m
 from .gui.image_marker import ImageMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
+from .gui.options_page import Cache, OptionsFactory
 from .paths import i18n_dir, resource
 from .processing.common import cache_dir, tile_cache_dir
 from .processing.provider import MapillaryProvider
-from .qgis_glue import log
+from .qgis_glue import log, options
 from .qgis_glue.coverage import COVERAGE, LAYER_KEY_PROPERTY, repoint
 from .qgis_glue.expressions import MapillaryFunctions
 from .qgis_glue.filtering import Filtering
@@ -92,6 +93,8 @@ class MapillaryPlugin:
         self.marker: ImageMarker | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
+        self.thumbnails: ThumbnailCache | None = None
+        self.options_factory: OptionsFactory | None = None
         self.picture_lookup: PictureLookup | None = None
         self.expressions: MapillaryFunctions | None = None
         self._unlock_item = None
@@ -124,8 +127,9 @@ class MapillaryPlugin:
         log.install()
         self.token_store = TokenStore()
         self.token_store.load()  # never prompts for the master password
-        self.tile_cache = TileCache(tile_cache_dir())
-        self.tile_source = TileSource(Client(), self.tile_cache)
+        settings = options.read()
+        self.tile_cache = TileCache(tile_cache_dir(), settings.tile_cache_bytes, settings.tile_cache_age_s)
+        self.tile_source = TileSource(Client(), self.tile_cache, max_workers=settings.requests_in_flight)
         self.notices = Notices(locked=lambda: self.token_store.state == TokenState.LOCKED)
         self.token_store.changed.connect(self._token_changed)
         QgsApplication.authManager().masterPasswordVerified.connect(self._master_password_verified)
@@ -155,6 +159,7 @@ class MapillaryPlugin:
         self.notices.notice.connect(self._notice)
         self._init_filters()
         self._init_identify(main_window)
+        self._init_options()
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.setToggleVisibilityAction(self.action)  # the button and menu entry show/hide it
@@ -162,6 +167,22 @@ class MapillaryPlugin:
         if self.token_store.state == TokenState.LOCKED:
             self._offer_unlock()
         LOGGER.info("Mapillary plugin %s loaded", __version__)
+
+    # -- Settings > Options > Mapillary --------------------------------------------------------
+
+    def _init_options(self) -> None:
+        self.options_factory = OptionsFactory(
+            QIcon(str(resource("icons", "mapillary.svg"))), self.apply_options,
+            tiles=Cache(self.tile_cache.size_bytes, self.layers_tab.clear_cache),
+            thumbnails=Cache(self.thumbnails.size_bytes, self.thumbnails.clear))
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def apply_options(self, values: options.Values) -> None:
+        """The Options page's values, at once: cache limits, requests in flight, the Image tab's picture."""
+        self.tile_cache.max_bytes, self.tile_cache.max_age_s = values.tile_cache_bytes, values.tile_cache_age_s
+        self.tile_source.set_max_workers(values.requests_in_flight)
+        self.thumbnails.set_limits(values.thumbnail_cache_bytes)
+        self.image_controller.full_size = values.image_size
 
     # -- the token -----------------------------------------------------------------------
 
@@ -247,7 +268,8 @@ class MapillaryPlugin:
 
     def _init_identify(self, main_window) -> None:
         canvas = self.iface.mapCanvas()
-        thumbnails = ThumbnailCache(cache_dir() / "thumbnails")
+        settings = options.read()
+        thumbnails = self.thumbnails = ThumbnailCache(cache_dir() / "thumbnails", settings.thumbnail_cache_bytes)
         self.image_service = ImageService(Client(), self.tile_source, thumbnails)
         # Expressions (layouts, map tips, labels) share its pictures and details; their own client retries less.
         self.picture_lookup = PictureLookup(Client(max_retries=1, timeout=(5.0, 20.0)), thumbnails,
@@ -255,6 +277,7 @@ class MapillaryPlugin:
         self.expressions = MapillaryFunctions(self.picture_lookup)
         self.expressions.register()
         self.image_controller = ImageController(self.image_service, parent=self.dock)
+        self.image_controller.full_size = settings.image_size
         self.image_panel = ImagePanel(self.image_controller, on_set_token=lambda: self.dock.tabs.setCurrentIndex(0),
                                       on_zoom=self._zoom_to)
         self.dock.add_tab(self.image_panel, self.tr("Image"))
@@ -355,9 +378,12 @@ class MapillaryPlugin:
         self.identify_action.deleteLater()
         self.identify_tool.deleteLater()
         self.identify_tool = self.identify_action = self.marker = self.image_controller = None
-        self.image_panel = self.image_service = self.picture_lookup = self.expressions = None
+        self.image_panel = self.image_service = self.picture_lookup = self.expressions = self.thumbnails = None
 
     def unload(self) -> None:
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

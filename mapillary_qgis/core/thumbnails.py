@@ -71,6 +71,12 @@ class ThumbnailCache:
     def size_bytes(self) -> int:
         return self._files.size_bytes()
 
+    def set_limits(self, max_bytes: int, max_age_s: Optional[float] = None) -> None:
+        """New limits, from now on (pruned at the next write)."""
+        self._files.max_bytes = max_bytes
+        if max_age_s is not None:
+            self._files.max_age_s = max_age_s
+
     def prune(self) -> None:
         self._files.prune()
 

@@ -85,6 +85,7 @@ class TileSource:
         # Eight requests at a time fetch a 3 x 3 block in two round trips, far below Mapillary's tile
         # rate limit (50,000 a minute).
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="mapillary-tiles")
+        self._pool_lock = threading.Lock()  # a load's requests all go to one pool (see set_max_workers)
         # Tiles are decoded by a few threads of their own, as many as there are processors: GDAL's part
         # of the work (reading the Arrow columns) runs beside the other thread's Python (measured, 9
         # dense tiles on 2 cores: 0.20 s one at a time, 0.15 s two at a time); more would only fight
@@ -92,6 +93,17 @@ class TileSource:
         # much again as its later ones (measured 18-25 ms against 12-14), and nine fetching threads
         # would each pay that for the one tile they fetch.
         self._decoders = ThreadPoolExecutor(DECODERS, thread_name_prefix="mapillary-decode")
+
+    def set_max_workers(self, max_workers: int) -> None:
+        """How many requests may be in flight from now on: a new pool for later loads; loads under way
+        finish on the old one, which then ends."""
+        max_workers = max(1, int(max_workers))
+        if max_workers == self.max_workers:
+            return
+        with self._pool_lock:
+            old, self.max_workers = self._pool, max_workers
+            self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="mapillary-tiles")
+        old.shutdown(wait=False)
 
     def close(self) -> None:
         """Stop the pools and close the client's connections; requests in flight end on their own timeouts."""
@@ -165,7 +177,8 @@ class TileSource:
         stop = threading.Event()
         futures = {}
         try:
-            futures = {self._pool.submit(self._one, tileset, tile, layers, stop): tile for tile in order}
+            with self._pool_lock:
+                futures = {self._pool.submit(self._one, tileset, tile, layers, stop): tile for tile in order}
             if meanwhile is not None:
                 meanwhile()
             pending, done = set(futures), 0

@@ -45,6 +45,7 @@ from ..core.tilemath import tile_count
 from ..core.tilesets import MAX_ZOOM
 from ..errors import MapillaryError
 from ..paths import resource
+from ..qgis_glue import options
 from ..qgis_glue.exact_layers import ExactSpec, features, fields_of
 from ..qgis_glue.token_store import TokenStore
 from . import exact_times, outputs
@@ -271,7 +272,9 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
         not fatal. With `on_tile`, each tile goes there as it comes (see `TileSource.load`)."""
         total = tile_count(*area.bbox, z=MAX_ZOOM)
         # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
-        source = TileSource(self.client, TileCache(tile_cache_dir()), max_workers=FETCH_WORKERS)
+        settings = options.read()  # the cache limits of Settings > Options > Mapillary
+        cache = TileCache(tile_cache_dir(), settings.tile_cache_bytes, settings.tile_cache_age_s)
+        source = TileSource(self.client, cache, max_workers=FETCH_WORKERS)
         try:
             # No cyclic garbage collection meanwhile: the records hold no cycles, and collections between
             # tiles would each walk the tens of thousands made since the last one (measured 8-14 ms a run).

@@ -35,6 +35,7 @@ class ImageController(QObject):
     def __init__(self, service: ImageService, parent: QObject | None = None):
         super().__init__(parent)
         self.service = service
+        self.full_size = THUMB_FULL  # the picture after the quick 256 px one: 1024 or 2048 (Options)
         self.current: dict | None = None
         self._generation = 0
         self._tasks: list[CallableTask] = []
@@ -120,11 +121,11 @@ class ImageController(QObject):
         self._load_thumbnails(generation, details)
 
     def _load_thumbnails(self, generation: int, details: dict) -> None:
-        """256 px first (fast), then 1024 px; then warm the cache with the neighbours."""
-        image_id = details["id"]
+        """256 px first (fast), then the full size; then warm the cache with the neighbours."""
+        image_id, full = details["id"], self.full_size
 
         def work(task):
-            for size in (THUMB_FIRST, THUMB_FULL):
+            for size in (THUMB_FIRST, full):
                 if task.cancel_event.is_set():
                     return None
                 data = self.service.thumbnail(image_id, size)
@@ -134,7 +135,7 @@ class ImageController(QObject):
                     neighbour = self.service.neighbour(details, step)
                     if neighbour is not None and not task.cancel_event.is_set():
                         self.service.details(neighbour)
-                        self.service.thumbnail(neighbour, THUMB_FULL)
+                        self.service.thumbnail(neighbour, full)
                 except MapillaryError:
                     pass  # only a prefetch: the step itself will say what is wrong
             return None

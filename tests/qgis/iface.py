@@ -17,6 +17,7 @@ class RecordingIface:
         self._bar = QgsMessageBar(self._main)
         self.web_menu = QMenu("&Web", self._main)
         self._submenus: dict[str, QMenu] = {}
+        self.options_factories = []  # Settings > Options pages
 
     def mainWindow(self):  # noqa: N802
         return self._main
@@ -52,6 +53,12 @@ class RecordingIface:
         if not menu.actions():
             self.web_menu.removeAction(menu.menuAction())
             del self._submenus[name]
+
+    def registerOptionsWidgetFactory(self, factory):  # noqa: N802
+        self.options_factories.append(factory)
+
+    def unregisterOptionsWidgetFactory(self, factory):  # noqa: N802
+        self.options_factories.remove(factory)
 
     def web_menu_titles(self):
         return [a.text() for a in self.web_menu.actions()]
