@@ -25,12 +25,12 @@ from ..qgis_glue.options import Values
 OBJECT_NAME = "MapillaryOptionsPage"
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("MapillaryOptions", text)
 
 
 def megabytes(size: int) -> str:
-    return _tr("{:.1f} MB on disk").format(size / 2**20)
+    return tr("{:.1f} MB on disk").format(size / 2**20)
 
 
 class Cache:
@@ -55,40 +55,40 @@ class OptionsPage(QgsOptionsPageWidget):
             box.setObjectName(f"Mapillary_{option.key}")
             return box
 
-        self.tile_mb = spin(options.TILE_CACHE_MB, values.tile_cache_mb, _tr(" MB"))
-        self.tile_days = spin(options.TILE_CACHE_DAYS, values.tile_cache_days, _tr(" days"))
-        self.thumbnail_mb = spin(options.THUMBNAIL_CACHE_MB, values.thumbnail_cache_mb, _tr(" MB"))
+        self.tile_mb = spin(options.TILE_CACHE_MB, values.tile_cache_mb, tr(" MB"))
+        self.tile_days = spin(options.TILE_CACHE_DAYS, values.tile_cache_days, tr(" days"))
+        self.thumbnail_mb = spin(options.THUMBNAIL_CACHE_MB, values.thumbnail_cache_mb, tr(" MB"))
         self.requests = spin(options.REQUESTS_IN_FLIGHT, values.requests_in_flight, "")
-        self.requests.setToolTip(_tr("Tiles fetched at a time for the layers and the identify tool"))
+        self.requests.setToolTip(tr("Tiles fetched at a time for the layers and the identify tool"))
         self.image_size = QComboBox()
         self.image_size.setObjectName("Mapillary_image_size")
         for size in options.IMAGE_SIZES:
-            self.image_size.addItem(_tr("{} px").format(size), size)
+            self.image_size.addItem(tr("{} px").format(size), size)
         self.image_size.setCurrentIndex(max(0, self.image_size.findData(values.image_size)))
 
         self.tile_use, self.thumbnail_use = QLabel(), QLabel()
         self.tile_use.setObjectName("MapillaryTileCacheUse")
         self.thumbnail_use.setObjectName("MapillaryThumbnailCacheUse")
-        self.clear_tiles = QPushButton(_tr("Clear"))
+        self.clear_tiles = QPushButton(tr("Clear"))
         self.clear_tiles.setObjectName("MapillaryClearTiles")
-        self.clear_thumbnails = QPushButton(_tr("Clear"))
+        self.clear_thumbnails = QPushButton(tr("Clear"))
         self.clear_thumbnails.setObjectName("MapillaryClearThumbnails")
         self._tiles, self._thumbnails = tiles, thumbnails
         self.clear_tiles.clicked.connect(lambda: self._clear(tiles, self.tile_use))
         self.clear_thumbnails.clicked.connect(lambda: self._clear(thumbnails, self.thumbnail_use))
         self._show_use()
 
-        caches = QGroupBox(_tr("Caches"))
+        caches = QGroupBox(tr("Caches"))
         form = QFormLayout(caches)
-        form.addRow(_tr("Tile cache size"), self.tile_mb)
-        form.addRow(_tr("Keep tiles for"), self.tile_days)
-        form.addRow(_tr("Tile cache"), self._row(self.tile_use, self.clear_tiles))
-        form.addRow(_tr("Picture cache size"), self.thumbnail_mb)
-        form.addRow(_tr("Picture cache"), self._row(self.thumbnail_use, self.clear_thumbnails))
-        network = QGroupBox(_tr("Loading"))
+        form.addRow(tr("Tile cache size"), self.tile_mb)
+        form.addRow(tr("Keep tiles for"), self.tile_days)
+        form.addRow(tr("Tile cache"), self._row(self.tile_use, self.clear_tiles))
+        form.addRow(tr("Picture cache size"), self.thumbnail_mb)
+        form.addRow(tr("Picture cache"), self._row(self.thumbnail_use, self.clear_thumbnails))
+        network = QGroupBox(tr("Loading"))
         network_form = QFormLayout(network)
-        network_form.addRow(_tr("Requests in flight"), self.requests)
-        network_form.addRow(_tr("Picture size in the Image tab"), self.image_size)
+        network_form.addRow(tr("Requests in flight"), self.requests)
+        network_form.addRow(tr("Picture size in the Image tab"), self.image_size)
         layout = QVBoxLayout(self)
         layout.addWidget(caches)
         layout.addWidget(network)
@@ -122,7 +122,7 @@ class OptionsPage(QgsOptionsPageWidget):
 
 class OptionsFactory(QgsOptionsWidgetFactory):
     def __init__(self, icon: QIcon, applied: Callable[[Values], None], tiles: Cache, thumbnails: Cache):
-        super().__init__(_tr("Mapillary"), icon)
+        super().__init__(tr("Mapillary"), icon)
         self._icon, self._applied, self._tiles, self._thumbnails = icon, applied, tiles, thumbnails
 
     def icon(self) -> QIcon:

@@ -126,6 +126,23 @@ class Area:
         return [r for r in records if west <= r.lon <= east and south <= r.lat <= north]
 
 
+HELP_URL = "https://github.com/mapillary-qgis/mapillary_qgis#processing-algorithms"
+# What the parameters several algorithms share mean (each algorithm adds its own in PARAMETER_HELP).
+PARAMETER_HELP = {
+    "EXTENT": QT_TRANSLATE_NOOP("MapillaryProcessing", "The area to load, in any CRS (or give AREA)."),
+    "AREA": QT_TRANSLATE_NOOP("MapillaryProcessing", "Polygons: only what lies inside them (instead of EXTENT)."),
+    "START_DATE": QT_TRANSLATE_NOOP("MapillaryProcessing",
+                                    "First capture day, an ISO date such as 2015-07-11, in local time."),
+    "END_DATE": QT_TRANSLATE_NOOP("MapillaryProcessing", "Last capture day, inclusive, in local time."),
+    "PANORAMAS": QT_TRANSLATE_NOOP("MapillaryProcessing", "0 all images, 1 panoramas only, 2 no panoramas."),
+    "CREATOR": QT_TRANSLATE_NOOP("MapillaryProcessing", "Usernames or ids, comma separated (looked up once)."),
+    "ORGANIZATION_ID": QT_TRANSLATE_NOOP("MapillaryProcessing", "Organization ids, comma separated."),
+    "INPUT": QT_TRANSLATE_NOOP("MapillaryProcessing", "A layer of Mapillary images, e.g. the output of Images."),
+    "ID_FIELD": QT_TRANSLATE_NOOP("MapillaryProcessing", "The field that holds the image ids (default: id)."),
+    "OUTPUT": QT_TRANSLATE_NOOP("MapillaryProcessing", "Where to write the result (a GeoPackage, or temporary)."),
+}
+
+
 class MapillaryAlgorithm(QgsProcessingAlgorithm):
     """Base of the Mapillary algorithms: names, help, and the shared parameters and steps."""
 
@@ -147,8 +164,26 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
     def displayName(self) -> str:  # noqa: N802 (QGIS API)
         return tr(self.DISPLAY_NAME)
 
+    EXAMPLE = ""  # a qgis_process command line
+    PARAMETER_HELP: dict = {}
+
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS API)
-        return tr(self.HELP)
+        """What it does, each parameter (label, name, meaning) and an example, as the dialog's help pane shows."""
+        lines = [f"<p>{tr(self.HELP)}</p>", f"<h3>{tr('Parameters')}</h3>", "<ul>"]
+        for parameter in self.parameterDefinitions():
+            meaning = self.PARAMETER_HELP.get(parameter.name()) or PARAMETER_HELP.get(parameter.name(), "")
+            lines.append(f"<li><b>{parameter.description()}</b> (<code>{parameter.name()}</code>)"
+                         f"{': ' + tr(meaning) if meaning else ''}</li>")
+        lines.append("</ul>")
+        if self.EXAMPLE:
+            lines += [f"<h3>{tr('Example')}</h3>", f"<p><code>{self.EXAMPLE}</code></p>"]
+        lines.append("<p>{}</p>".format(tr("Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel; "
+                                           "never writes it to the history or the log.")))
+        return "\n".join(lines)
+
+    def helpUrl(self) -> str:  # noqa: N802 (QGIS API)
+        """The README's section on the algorithms (the Help button of the dialog and the modeler)."""
+        return HELP_URL
 
     def icon(self) -> QIcon:
         return QIcon(ICON_PATH)

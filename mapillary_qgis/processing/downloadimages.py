@@ -113,7 +113,19 @@ class DownloadImagesAlgorithm(MapillaryAlgorithm):
         "folder are kept and not downloaded again, so a cancelled or failed run can simply be run again. "
         "Optionally writes the image's position (the feature's point, in WGS 84) and its heading (the "
         "compass_angle field) into the EXIF GPS tags. Images that fail are counted and reported once; "
-        "the others are saved. Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
+        "the others are saved.")
+
+    EXAMPLE = (
+        'qgis_process run mapillary:downloadimages -- INPUT=images.gpkg SIZE=1 WRITE_EXIF=true '
+        'FOLDER=pictures')
+    PARAMETER_HELP = {
+        "SIZE": QT_TRANSLATE_NOOP("MapillaryProcessing", '0: 256, 1: 1024, 2: 2048 pixels wide, 3: the original.'),
+        "WRITE_EXIF": QT_TRANSLATE_NOOP("MapillaryProcessing",
+                                        "Writes the feature's point and its compass_angle into the EXIF GPS tags."),
+        "FOLDER": QT_TRANSLATE_NOOP("MapillaryProcessing",
+                                    'Where the pictures go, as <id>_<size>.jpg; files already '
+                                    'there are kept.'),
+    }
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterFeatureSource(

@@ -47,6 +47,8 @@ class ImageDetailsAlgorithm(MapillaryAlgorithm):
             "width, height, computed angle and position) to a layer of Mapillary images, by their id field, "
             f"{BATCH} images per request. Images Mapillary does not know keep empty values.")
 
+    EXAMPLE = "qgis_process run mapillary:imagedetails -- INPUT=images.gpkg OUTPUT=details.gpkg"
+
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterFeatureSource(INPUT, tr("Mapillary images")))
         self.addParameter(QgsProcessingParameterField(ID_FIELD, tr("Image id field"), "id", INPUT, optional=True))

@@ -19,8 +19,16 @@ class ImagesAlgorithm(MapillaryAlgorithm):
     HELP = QT_TRANSLATE_NOOP(
         "MapillaryProcessing",
         "Mapillary images in an extent or inside polygons, as points in EPSG:4326: exact 64-bit ids, "
-        "capture times in UTC. Dates are calendar days in local time, both inclusive (2015-07-11). "
-        "Uses MAPILLARY_ACCESS_TOKEN or the token saved in the Mapillary panel.")
+        "capture times in UTC. Dates are calendar days in local time, both inclusive (2015-07-11).")
+
+    EXAMPLE = (
+        'qgis_process run mapillary:images -- EXTENT="-9.16,-9.10,38.69,38.73 [EPSG:4326]" '
+        'START_DATE=2015-07-11 PANORAMAS=2 OUTPUT=images.gpkg')
+    PARAMETER_HELP = {
+        "COMPUTED": QT_TRANSLATE_NOOP("MapillaryProcessing",
+                                      "Positions and compass angles from Mapillary's structure "
+                                      "from motion instead of the camera's GPS."),
+    }
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()

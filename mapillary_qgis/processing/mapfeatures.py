@@ -22,6 +22,16 @@ class MapFeaturesAlgorithm(MapillaryAlgorithm):
         "EPSG:4326 with exact ids and first/last seen times in UTC. Classes: comma-separated values "
         "(object--bench) or groups by prefix (regulatory--).")
 
+    EXAMPLE = (
+        'qgis_process run mapillary:mapfeatures -- EXTENT="-9.16,-9.10,38.69,38.73 [EPSG:4326]" KIND=1 '
+        'CLASSES=regulatory-- OUTPUT=signs.gpkg')
+    PARAMETER_HELP = {
+        "KIND": QT_TRANSLATE_NOOP("MapillaryProcessing", '0 map features (objects), 1 traffic signs.'),
+        "CLASSES": QT_TRANSLATE_NOOP("MapillaryProcessing",
+                                     'Values such as object--bench, or a group by its prefix: '
+                                     'regulatory--.'),
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()
         self.addParameter(QgsProcessingParameterEnum(

@@ -19,6 +19,10 @@ class SequencesAlgorithm(MapillaryAlgorithm):
         "around the area reach), in EPSG:4326. The filters apply to each sequence's first image; dates are "
         "calendar days in local time, both inclusive (2015-07-11).")
 
+    EXAMPLE = (
+        'qgis_process run mapillary:sequences -- EXTENT="-9.16,-9.10,38.69,38.73 [EPSG:4326]" '
+        'OUTPUT=sequences.gpkg')
+
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_area_parameters()
         self.add_image_filter_parameters()

@@ -19,7 +19,7 @@ GROUP = "Mapillary"
 WAIT_S = 10.0  # the longest a picture or details may take before NULL (render threads, layout exports)
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("MapillaryExpressions", text)
 
 
@@ -27,8 +27,8 @@ def image_map_tip() -> str:
     """The map tip of the exact images layer: the picture (from the cache, else asked for in the background and
     shown at the next hover: a map tip is drawn on the GUI thread, which must not wait), the capture time and a
     link. Saved with the layer in projects; the functions it calls exist while the plugin is loaded."""
-    loading = _tr("Loading the picture… hover again in a moment.").replace("'", "''")
-    link = _tr("Open in Mapillary").replace("'", "''")
+    loading = tr("Loading the picture… hover again in a moment.").replace("'", "''")
+    link = tr("Open in Mapillary").replace("'", "''")
     return (
         "<div style=\"width: 260px\">"
         "[% with_variable('mly_picture', try(mapillary_thumbnail(\"id\", 256, false), NULL), "
@@ -98,30 +98,30 @@ class MapillaryFunctions:
 
     def functions(self) -> list[_Function]:
         url = _Function("mapillary_url", _parameters("image_id"), _help(
-            "mapillary_url", _tr("The address of an image in the Mapillary web app."),
-            [("image_id", _tr("the image's Mapillary id, as a number or as text"))],
+            "mapillary_url", tr("The address of an image in the Mapillary web app."),
+            [("image_id", tr("the image's Mapillary id, as a number or as text"))],
             [("mapillary_url(178993950747668)", "'https://www.mapillary.com/app/?pKey=178993950747668'")]),
             lambda image_id: self._url(image_id))
         thumbnail = _Function("mapillary_thumbnail", _parameters("image_id", ("size", 1024), ("wait", True)), _help(
-            "mapillary_thumbnail", _tr(
+            "mapillary_thumbnail", tr(
                 "The path of the image's picture on disk, downloaded once and cached by id and size (the same "
                 "cache as the Image tab's). For a picture item of a print layout, a form's image widget or a map "
                 "tip. NULL while it cannot be had (no token, no such image, no network), with the reason in the "
                 "expression's error."),
-            [("image_id", _tr("the image's Mapillary id")),
-             ("size", _tr("256, 1024 (default) or 2048 pixels wide")),
-             ("wait", _tr("true (default): wait up to 10 s for a download; false: answer at once, NULL until the "
+            [("image_id", tr("the image's Mapillary id")),
+             ("size", tr("256, 1024 (default) or 2048 pixels wide")),
+             ("wait", tr("true (default): wait up to 10 s for a download; false: answer at once, NULL until the "
                           "picture has arrived (map tips)"))],
             [("mapillary_thumbnail(\"image_id\", 1024)",
-              _tr("'/home/…/thumbnails/thumb_1024/…/178993950747668.jpg'"))]),
+              tr("'/home/…/thumbnails/thumb_1024/…/178993950747668.jpg'"))]),
             lambda image_id, size=1024, wait=True: self._thumbnail(image_id, size, wait))
         details = _Function("mapillary_image_details", _parameters("image_id", "field"), _help(
-            "mapillary_image_details", _tr(
+            "mapillary_image_details", tr(
                 "One field of the image's details from Mapillary's Graph API, fetched once a session: make, "
                 "model, creator.username, captured_at (milliseconds since 1970, UTC), compass_angle, "
                 "camera_type, sequence, is_pano, height, width. NULL when the image or the field is unknown."),
-            [("image_id", _tr("the image's Mapillary id")),
-             ("field", _tr("the Graph field; a nested one with a dot: 'creator.username'"))],
+            [("image_id", tr("the image's Mapillary id")),
+             ("field", tr("the Graph field; a nested one with a dot: 'creator.username'"))],
             [("mapillary_image_details(\"image_id\", 'make')", "'GoPro'"),
              ("mapillary_image_details(\"image_id\", 'creator.username')", "'mapper'")]),
             lambda image_id, field: self._detail(image_id, field))
@@ -144,7 +144,7 @@ class MapillaryFunctions:
     @staticmethod
     def _url(image_id):
         link = viewer_link(image_id)
-        return (link, "") if link else (None, _tr("not a Mapillary image id"))
+        return (link, "") if link else (None, tr("not a Mapillary image id"))
 
     def _thumbnail(self, image_id, size, wait):
         size = None if _is_null(size) or size is None else size
@@ -156,6 +156,6 @@ class MapillaryFunctions:
 
     def _detail(self, image_id, field):
         if field is None or _is_null(field):
-            return None, _tr("name a field of the image, for example 'make'")
+            return None, tr("name a field of the image, for example 'make'")
         answer = self._lookup.detail(image_id, str(field), WAIT_S)
         return answer.value, answer.error

@@ -85,6 +85,8 @@ def test_mangled_settings_fall_back(clean_settings):
 
 
 def test_clear_buttons_show_and_empty_the_caches(qtbot, plugin, iface):
+    plugin.tile_cache.clear()  # what other tests left in the profile
+    plugin.thumbnails.clear()
     plugin.tile_cache.put("mly1_public", 14, 1, 2, b"x" * 300_000)
     plugin.thumbnails.put("178993950747668", 256, b"\xff\xd8\xff" + b"y" * 200_000)
     page = iface.options_factories[0].createWidget()

@@ -401,3 +401,80 @@ def test_a_destination_naming_a_layer_still_works(env, tmp_path):
     found = {feature.GetField("id") for feature in dataset.GetLayer(0)}
     dataset = None
     assert found == set(expected_images(env))
+
+
+def test_every_algorithm_explains_itself_each_parameter_and_an_example(provider):
+    from mapillary_qgis.processing.common import HELP_URL
+    from tests.qgis_profile import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert HELP_URL.endswith("#processing-algorithms") and "\n## Processing algorithms\n" in readme
+    for algorithm in provider.algorithms():
+        text = algorithm.shortHelpString()
+        assert algorithm.helpUrl() == HELP_URL
+        assert "<h3>Parameters</h3>" in text and "<h3>Example</h3>" in text, algorithm.id()
+        assert f"qgis_process run {algorithm.id()} --" in text
+        for parameter in algorithm.parameterDefinitions():
+            assert f"<code>{parameter.name()}</code>" in text, (algorithm.id(), parameter.name())
+            item = text.split(f"<code>{parameter.name()}</code>)", 1)[1].split("</li>", 1)[0]
+            assert item.startswith(": ") and len(item) > 12, (algorithm.id(), parameter.name())  # says what it is
+        assert algorithm.id() in readme  # the README section names it
+
+
+def test_a_model_chains_images_into_image_details(env, tmp_path):
+    """What the graphical modeler builds: mapillary:images -> mapillary:imagedetails, run as one algorithm."""
+    from qgis.core import (
+        QgsProcessingContext,
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterExtent,
+    )
+
+    model = QgsProcessingModelAlgorithm("images with details", "tests")
+    model.addModelParameter(QgsProcessingParameterExtent("area", "Area"), QgsProcessingModelParameter("area"))
+    images = QgsProcessingModelChildAlgorithm("mapillary:images")
+    images.setChildId("images")
+    images.addParameterSources("EXTENT", [QgsProcessingModelChildParameterSource.fromModelParameter("area")])
+    images.addParameterSources("PANORAMAS", [QgsProcessingModelChildParameterSource.fromStaticValue(2)])
+    images.addParameterSources("COMPUTED", [QgsProcessingModelChildParameterSource.fromStaticValue(False)])
+    model.addChildAlgorithm(images)
+    details = QgsProcessingModelChildAlgorithm("mapillary:imagedetails")
+    details.setChildId("details")
+    details.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromChildOutput("images", "OUTPUT")])
+    output = QgsProcessingModelOutput("result", "Images with details")
+    output.setChildOutputName("OUTPUT")
+    output.setChildId("details")
+    details.setModelOutputs({"result": output})
+    model.addChildAlgorithm(details)
+    assert model.childAlgorithm("images").algorithm() is not None  # the provider's algorithms resolve by id
+    ok, problems = model.validate()
+    assert ok, problems
+
+    context, feedback = QgsProcessingContext(), RecordingFeedback()
+    target = str(tmp_path / "model.gpkg")
+    results, ok = model.run({"area": EXTENT, "details:result": target}, context, feedback)
+    assert ok, feedback.text
+    layer = QgsVectorLayer(results["details:result"], "result", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0
+    assert "make" in layer.fields().names() and "captured_at" in layer.fields().names()
+    for feature in layer.getFeatures():
+        assert env.dataset.image(feature["id"]).width == feature["width"]
+        assert env.dataset.image(feature["id"]).is_pano is False
+
+
+def test_batch_runs_are_independent(env, tmp_path):
+    """The batch dialog runs fresh instances one after the other with their own parameters."""
+    import processing
+
+    outputs = []
+    for number, panoramas in enumerate((1, 2)):
+        target = str(tmp_path / f"batch_{number}.gpkg")
+        outputs.append(processing.run("mapillary:images",
+                                      {"EXTENT": EXTENT, "PANORAMAS": panoramas, "OUTPUT": target})["OUTPUT"])
+    panos, plain = (QgsVectorLayer(path, "b", "ogr") for path in outputs)
+    assert panos.featureCount() and plain.featureCount()
+    assert {f["is_pano"] for f in panos.getFeatures()} == {True}
+    assert {f["is_pano"] for f in plain.getFeatures()} == {False}
