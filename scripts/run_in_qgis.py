@@ -229,7 +229,41 @@ def step_identified():
     ok = shown == str(result["identify_target"]) and panel.picture.pixmap() is not None
     if not ok:
         return finish(False, f"identified {shown}, expected {result['identify_target']}")
-    step_filter()
+    step_map_tip()
+
+
+def step_map_tip():
+    """Hover over the identified image with map tips on: the exact images layer's tip, picture and time."""
+    from qgis.core import QgsCoordinateTransform, QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+    from qgis.gui import QgsMapTip
+    from qgis.PyQt.QtCore import QPoint
+
+    layer = images_layer()
+    canvas = iface.mapCanvas()
+    target = next(f for f in layer.getFeatures() if f["id"] == result["identify_target"])
+    to_map = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    point = to_map.transform(target.geometry().asPoint())
+    pixel = canvas.getCoordinateTransform().transform(point)
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    context.setFeature(target)
+    tip = QgsMapTip()
+    _keep.append(tip)
+
+    def hover(then):
+        tip.clear(canvas)
+        tip.showMapTip(layer, point, QPoint(int(pixel.x()), int(pixel.y())), canvas)
+        later(1500, then)
+
+    def shown():
+        text = QgsExpression.replaceExpressionText(layer.mapTipTemplate(), context)
+        result["steps"].append({"step": "map tip", "image": target["id"], "has_picture": "<img" in text,
+                                "screenshot": screenshot("screenshot-maptip.png")})
+        tip.clear(canvas)
+        if "<img" not in text:
+            return finish(False, "the map tip has no picture")
+        step_filter()
+
+    hover(lambda: hover(shown))  # the first hover asks for the picture (if not cached yet), the next shows it
 
 
 def step_filter():
