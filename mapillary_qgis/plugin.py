@@ -344,6 +344,18 @@ class MapillaryPlugin:
         tolerance = tolerance_m(canvas, point, crs) if crs == canvas.mapSettings().destinationCrs() else 10.0
         return self.image_service.identify(lon, lat, tolerance)
 
+    def images_of(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, max_distance: float = 30.0,
+                  looking_at: bool = True) -> list[dict]:
+        """The images that see `point`, best first: dicts with `id` (int), `distance_m`, `bearing_offset`
+        (degrees between the image's view and the point; None without a compass angle), `captured_at`
+        (UTC ms), `is_pano`, `sequence_id`, `compass_angle`, `lon`, `lat`, `score`. The active filters
+        apply; [] when nothing sees it. A point is seen from within `max_distance` metres and, with
+        `looking_at`, inside the image's field of view (panoramas see all around; see core/seeing.py).
+        Reads the tiles around the point (the disk cache first); blocks while it fetches them."""
+        lon, lat = to_lonlat(point, crs)
+        match = self.live_layers.image_filter() if self.live_layers is not None else None
+        return self.image_service.images_of(lon, lat, max_distance, looking_at, match=match)
+
     def open_image(self, image_id) -> None:
         """Show an image in the Mapillary dock (for other plugins and the Python console)."""
         self._show_image_tab()

@@ -17,6 +17,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsP
 from ..client import Client
 from ..core.graph import detections, image_details, map_feature_details, sequence_image_ids
 from ..core.identify import distance_m, nearest_image, tiles_around
+from ..core.seeing import columns, fov_from_camera, seen_from
 from ..core.thumbnails import ThumbnailCache, fetch_thumbnail
 from ..core.tile_source import TileSource
 
@@ -89,6 +90,30 @@ class ImageService:
             while len(self._details) > REMEMBERED:
                 self._details.popitem(last=False)
         return found
+
+    def images_of(self, lon: float, lat: float, max_distance: float = 30.0, looking_at: bool = True,
+                  match=None, cancelled=None) -> list[dict]:
+        """The images that see (lon, lat), best first (core/seeing.py): from the tiles around it, exact ids."""
+        max_distance = min(max(0.0, float(max_distance)), MAX_TOLERANCE_M)
+        tiles = tiles_around(lon, lat, max_distance)
+        result = self.source.load("mly1_public", tiles, ["image"], cancelled=cancelled)
+        if result.fatal is not None:
+            raise result.fatal
+        if tiles[0] in result.failures:
+            raise result.failures[tiles[0]]
+        records = result.records.get("image", [])
+        if match is not None:
+            records = [r for r in records if match(r)]
+        return seen_from(columns(records), lon, lat, max_distance, looking_at, fov_of=self.known_fov)
+
+    def known_fov(self, image_id) -> float | None:
+        """The horizontal field of view of an image whose details are known this session, else None."""
+        with self._lock:
+            details = self._details.get(str(image_id))
+        if not details:
+            return None
+        return fov_from_camera(details.get("camera_type"), details.get("camera_parameters"),
+                               details.get("width"), details.get("height"))
 
     def identify(self, lon: float, lat: float, tolerance_m: float) -> dict | None:
         record = self.find(lon, lat, tolerance_m)
