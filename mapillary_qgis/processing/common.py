@@ -305,7 +305,20 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
     def load(self, tileset: str, layer: str, area: Area, feedback, on_tile=None, meanwhile=None):
         """`TileSource.load` of one tile layer over the area, via the tile cache; failed tiles reported,
         not fatal. With `on_tile`, each tile goes there as it comes (see `TileSource.load`)."""
-        total = tile_count(*area.bbox, z=MAX_ZOOM)
+        return self._load(tileset, layer, tile_count(*area.bbox, z=MAX_ZOOM), feedback,
+                          lambda source, **kw: source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, **kw),
+                          on_tile=on_tile, meanwhile=meanwhile)
+
+    def load_tiles(self, tileset: str, layer: str, tiles: list, feedback):
+        """The same for a list of tiles (places far apart need only the tiles around each)."""
+        if len(tiles) > MAX_TILES:
+            raise QgsProcessingException(tr(
+                "The features need {} tiles at zoom 14; at most {} can be loaded at once. "
+                "Run it on fewer features.").format(len(tiles), MAX_TILES))
+        return self._load(tileset, layer, len(tiles), feedback,
+                          lambda source, **kw: source.load(tileset, tiles, [layer], **kw))
+
+    def _load(self, tileset: str, layer: str, total: int, feedback, run, **options_):
         # Sixteen requests in flight: an area of many tiles is bound by the network's latency, not by us.
         settings = options.read()  # the cache limits of Settings > Options > Mapillary
         cache = TileCache(tile_cache_dir(), settings.tile_cache_bytes, settings.tile_cache_age_s)
@@ -314,9 +327,9 @@ class MapillaryAlgorithm(QgsProcessingAlgorithm):
             # No cyclic garbage collection meanwhile: the records hold no cycles, and collections between
             # tiles would each walk the tens of thousands made since the last one (measured 8-14 ms a run).
             with gc_paused():
-                result = source.load_bbox(tileset, area.bbox, [layer], MAX_TILES, cancelled=feedback.isCanceled,
-                                          progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
-                                          on_tile=on_tile, meanwhile=meanwhile)
+                result = run(source, cancelled=feedback.isCanceled,
+                             progress=lambda done, count: feedback.setProgress(LOAD_SHARE * done / count),
+                             **{k: v for k, v in options_.items() if v is not None})
         except AreaTooLargeError as exc:
             raise QgsProcessingException(exc.message) from None
         finally:

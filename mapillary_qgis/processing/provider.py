@@ -9,16 +9,17 @@ from .common import ICON_PATH
 from .downloadimages import DownloadImagesAlgorithm
 from .imagedetails import ImageDetailsAlgorithm
 from .images import ImagesAlgorithm
+from .imagesoffeatures import ImagesOfFeaturesAlgorithm
 from .mapfeatures import MapFeaturesAlgorithm
 from .sequences import SequencesAlgorithm
 
 ALGORITHMS = (ImagesAlgorithm, SequencesAlgorithm, MapFeaturesAlgorithm, ImageDetailsAlgorithm,
-              DownloadImagesAlgorithm)
+              DownloadImagesAlgorithm, ImagesOfFeaturesAlgorithm)
 
 
 class MapillaryProvider(QgsProcessingProvider):
     """`mapillary:images`, `mapillary:sequences`, `mapillary:mapfeatures`, `mapillary:imagedetails`,
-    `mapillary:downloadimages`."""
+    `mapillary:downloadimages`, `mapillary:imagesoffeatures`."""
 
     def id(self) -> str:
         return "mapillary"
