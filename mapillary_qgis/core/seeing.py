@@ -189,3 +189,67 @@ def by_date(found: Iterable[dict], tz=None) -> List[Tuple[str, List[dict]]]:
         day = (moment.astimezone(tz) if tz else moment).date().isoformat()
         groups.setdefault(day, []).append(item)
     return sorted(groups.items(), key=lambda entry: entry[0], reverse=True)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered_share: float  # 0-1 of the line's length within the distance of an image
+    image_count: int  # images within the distance of the line
+    oldest: Optional[int]  # their earliest capture, UTC ms (None without images)
+    newest: Optional[int]
+
+
+COVERAGE_STEP_M = 1.0  # the line is measured in pieces of at most this length
+
+
+def line_coverage(parts: Sequence[Sequence[Tuple[float, float]]], images: Columns, max_distance: float,
+                  step_m: float = COVERAGE_STEP_M) -> Coverage:
+    """How much of a line (parts of (lon, lat) vertices) lies within `max_distance` metres of an image.
+
+    In local metres around the line's first vertex. Each piece of at most
+    `step_m` counts as covered when its middle is within the distance of an
+    image; images count when they are within the distance of the line itself.
+    """
+    vertices = [np.asarray(part, dtype=float) for part in parts if len(part) >= 2]
+    if not vertices:
+        return Coverage(0.0, 0, None, None)
+    lon0, lat0 = float(vertices[0][0, 0]), float(vertices[0][0, 1])
+    everything = np.concatenate(vertices)
+    margin_lat = max_distance / (_DEG * EARTH_RADIUS_M)
+    margin_lon = margin_lat / max(math.cos(lat0 * _DEG), 1e-6)
+    box = ((images.lon >= everything[:, 0].min() - margin_lon) & (images.lon <= everything[:, 0].max() + margin_lon)
+           & (images.lat >= everything[:, 1].min() - margin_lat) & (images.lat <= everything[:, 1].max() + margin_lat))
+    near = np.flatnonzero(box)
+    ix, iy = offsets(lon0, lat0, images.lon[near], images.lat[near])
+    within = np.zeros(near.size, bool)
+    total = covered = 0.0
+    for part in vertices:
+        x, y = offsets(lon0, lat0, part[:, 0], part[:, 1])
+        for x1, y1, x2, y2 in zip(x[:-1], y[:-1], x[1:], y[1:]):
+            length = math.hypot(x2 - x1, y2 - y1)
+            if length == 0:
+                continue
+            total += length
+            if near.size == 0:
+                continue
+            within |= _segment_distance(ix, iy, x1, y1, x2, y2) <= max_distance
+            pieces = max(1, math.ceil(length / step_m))
+            t = (np.arange(pieces) + 0.5) / pieces
+            mx, my = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
+            closest = np.full(pieces, np.inf)
+            for start in range(0, near.size, 2048):  # pieces x images, a block of images at a time
+                dx = mx[:, None] - ix[None, start:start + 2048]
+                dy = my[:, None] - iy[None, start:start + 2048]
+                closest = np.minimum(closest, np.hypot(dx, dy).min(axis=1))
+            covered += length / pieces * int(np.count_nonzero(closest <= max_distance))
+    seen = near[within]
+    times = images.captured_at[seen]
+    times = times[times > 0]
+    return Coverage(covered / total if total else 0.0, int(seen.size),
+                    int(times.min()) if times.size else None, int(times.max()) if times.size else None)
+
+
+def _segment_distance(px: np.ndarray, py: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> np.ndarray:
+    dx, dy = x2 - x1, y2 - y1
+    t = np.clip(((px - x1) * dx + (py - y1) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+    return np.hypot(px - (x1 + t * dx), py - (y1 + t * dy))

@@ -10,16 +10,17 @@ from .downloadimages import DownloadImagesAlgorithm
 from .imagedetails import ImageDetailsAlgorithm
 from .images import ImagesAlgorithm
 from .imagesoffeatures import ImagesOfFeaturesAlgorithm
+from .linecoverage import LineCoverageAlgorithm
 from .mapfeatures import MapFeaturesAlgorithm
 from .sequences import SequencesAlgorithm
 
 ALGORITHMS = (ImagesAlgorithm, SequencesAlgorithm, MapFeaturesAlgorithm, ImageDetailsAlgorithm,
-              DownloadImagesAlgorithm, ImagesOfFeaturesAlgorithm)
+              DownloadImagesAlgorithm, ImagesOfFeaturesAlgorithm, LineCoverageAlgorithm)
 
 
 class MapillaryProvider(QgsProcessingProvider):
     """`mapillary:images`, `mapillary:sequences`, `mapillary:mapfeatures`, `mapillary:imagedetails`,
-    `mapillary:downloadimages`, `mapillary:imagesoffeatures`."""
+    `mapillary:downloadimages`, `mapillary:imagesoffeatures`, `mapillary:linecoverage`."""
 
     def id(self) -> str:
         return "mapillary"

@@ -115,3 +115,57 @@ def test_a_field_name_taken_is_a_plain_error(env, tmp_path):
     layer = QgsVectorLayer("Point?crs=EPSG:4326&field=image_id:string", "taken", "memory")
     with pytest.raises(QgsProcessingException, match="image_id"):
         run({"INPUT": layer}, tmp_path)
+
+
+def street(crs, vertices):
+    layer = QgsVectorLayer(f"LineString?crs={crs}", "roads", "memory")
+    layer.dataProvider().addAttributes([QgsField("name", TEXT)])
+    layer.updateFields()
+    to_layer = QgsCoordinateTransform(WGS84, QgsCoordinateReferenceSystem(crs), QgsProject.instance())
+    for name, points in vertices:
+        feature = QgsFeature(layer.fields())
+        feature["name"] = name
+        feature.setGeometry(QgsGeometry.fromPolylineXY([to_layer.transform(QgsPointXY(*p)) for p in points]))
+        layer.dataProvider().addFeature(feature)
+    return layer
+
+
+def coverage_rows(path):
+    dataset = ogr.Open(path)
+    found = {}
+    for f in dataset.GetLayer(0):
+        found[f.GetField("name")] = (f.GetField("covered_share"), f.GetField("image_count"),
+                                     f.GetField("oldest_capture"), f.GetField("newest_capture"))
+    return found
+
+
+def coverage_of(env, tmp_path, crs):
+    import processing
+
+    sequence = sorted((i for i in env.dataset.images if i.sequence_id == env.dataset.images[0].sequence_id),
+                      key=lambda i: i.captured_at)  # a street the camera drove along: through its images
+    layer = street(crs, [("along", [(i.lon, i.lat) for i in sequence]),
+                         ("nowhere", [(-30.0, 0.0), (-30.0, 0.001)])])
+    output = str(tmp_path / f"coverage_{crs[5:]}.gpkg")
+    processing.run("mapillary:linecoverage", {"INPUT": layer, "MAX_DISTANCE": 20, "OUTPUT": output})
+    found = coverage_rows(output)
+    share, count, oldest, newest = found["along"]
+    assert share > 0.95 and count >= len(sequence) and oldest <= newest
+    assert found["nowhere"][:2] == (0.0, 0) and found["nowhere"][2] is None
+    return found
+
+
+def test_line_coverage_is_in_metres_whatever_the_crs(env, tmp_path):
+    a = coverage_of(env, tmp_path, "EPSG:4326")
+    b = coverage_of(env, tmp_path, "EPSG:3857")
+    assert a["along"][1] == b["along"][1] and a["along"][0] == pytest.approx(b["along"][0], abs=0.01)
+
+
+def test_a_date_filter_shows_the_streets_without_recent_imagery(env, tmp_path):
+    import processing
+
+    first = env.dataset.images[0]
+    layer = street("EPSG:4326", [("street", [(first.lon, first.lat), (first.lon + 0.0005, first.lat)])])
+    output = str(tmp_path / "recent.gpkg")
+    processing.run("mapillary:linecoverage", {"INPUT": layer, "START_DATE": "2099-01-01", "OUTPUT": output})
+    assert coverage_rows(output)["street"][:2] == (0.0, 0)

@@ -108,3 +108,20 @@ def test_groups_by_day_newest_first():
     found = [{"id": 1, "captured_at": 10 * day + 5}, {"id": 2, "captured_at": 12 * day},
              {"id": 3, "captured_at": 10 * day + 9}]
     assert [(d, ids(items)) for d, items in by_date(found)] == [("1970-01-13", [2]), ("1970-01-11", [1, 3])]
+
+
+def test_line_coverage_share_count_and_dates():
+    from mapillary_qgis.core.seeing import line_coverage
+
+    west, east = at(-50, 0), at(50, 0)  # a 100 m street from west to east through P
+    images = columns([image(1, -40, 5, 90.0, captured_at=1_000), image(2, -30, -5, 90.0, captured_at=5_000),
+                      image(3, 200, 0, 90.0, captured_at=9_000)])  # the third is far off
+    coverage = line_coverage([[west, east]], images, max_distance=20)
+    # images at x = -40 and -30, 5 m off the line: sqrt(20^2 - 5^2) = 19.4 m either side -> x from -50 to -10.6
+    assert coverage.covered_share == pytest.approx((50 - 10.6) / 100, abs=0.02)
+    assert (coverage.image_count, coverage.oldest, coverage.newest) == (2, 1_000, 5_000)
+    none = line_coverage([[west, east]], columns([image(3, 200, 0, 90.0)]), max_distance=20)
+    assert (none.covered_share, none.image_count, none.oldest, none.newest) == (0.0, 0, None, None)
+    full = line_coverage([[west, at(0, 0)], [at(0, 0), east]], columns([image(1, 0, 0, 0.0)]), max_distance=60)
+    assert full.covered_share == pytest.approx(1.0) and full.image_count == 1
+    assert line_coverage([], images, 20).covered_share == 0.0
