@@ -106,7 +106,8 @@ def ogr_times(path, field):
 
 def test_algorithms_registered_without_a_token_parameter(provider):
     registry = QgsApplication.processingRegistry()
-    for name in ("images", "sequences", "mapfeatures", "imagedetails", "downloadimages", "imagesoffeatures", "linecoverage"):
+    for name in ("images", "sequences", "mapfeatures", "imagedetails", "downloadimages", "imagesoffeatures",
+                 "linecoverage"):
         algorithm = registry.algorithmById(f"mapillary:{name}")
         assert algorithm is not None, name
         assert not any("TOKEN" in p.name().upper() for p in algorithm.parameterDefinitions())
