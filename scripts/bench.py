@@ -1,6 +1,6 @@
 """`make bench`: the exact layers, then mapillary:images against the SDK and GDAL, on the loopback fake.
 
-    .venv/bin/python scripts/bench.py [--repeats 5] [--only images|layers]
+    .venv/bin/python scripts/bench.py [--repeats 5] [--only images|layers|seeing]
 
 A benchmark, never a test: it always exits 0 once it has measured, and marks
 a missed goal as MISSED. The fake serves one dense real tile (10,231 images)
@@ -306,17 +306,79 @@ def layers_markdown(runs: dict, repeats: int) -> str:
     return "\n".join(rows) + "\n"
 
 
+SEEING_GOALS = {"beyond_load_s": 2.0, "images_of_max_ms": 50.0}
+SEEING_POINTS = 10_000
+
+
+def seeing_bench(repeats: int) -> list:
+    """Issue 14: mapillary:imagesoffeatures for 10,000 points and images_of, over 3x3 distinct dense tiles."""
+    sys.path.insert(0, str(BENCH))
+    from dense_tiles import dense_tiles
+
+    x0, y0 = layer_views()[0]
+    tiles = dense_tiles(TILE, [(x0 + dx, y0 + dy) for dx in range(3) for dy in range(3)])
+    fake = FakeMapillary().start()
+    fake.serve_tiles_at("mly1_public", tiles)
+    work = Path(tempfile.mkdtemp(prefix="mapillary-bench-seeing-"))
+    runs = []
+    try:
+        for i in range(repeats):
+            config = {"tiles_url": fake.tiles_url, "graph_url": fake.graph_url, "token": fake.token,
+                      "view": [x0, y0], "points": SEEING_POINTS,
+                      "profile": str(Path(tempfile.mkdtemp(prefix=f"seeing-{i}-", dir=work)))}
+            done = subprocess.run([sys.executable, str(BENCH / "run_seeing.py"), json.dumps(config)],
+                                  capture_output=True, text=True, env={**os.environ, **OFFLINE})
+            lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+            if done.returncode != 0 or not lines:
+                raise RuntimeError(f"run_seeing.py failed ({done.returncode}):\n{done.stderr[-3000:]}")
+            runs.append(json.loads(lines[-1][len("RESULT "):]))
+            print(f"  seeing run {i + 1}: {runs[-1]['algorithm_s']:.2f} s, images_of "
+                  f"{runs[-1]['images_of_max_ms']:.0f} ms", flush=True)
+    finally:
+        fake.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    def worst(key):
+        values = [r[key] for r in runs]
+        return max(values), statistics.median(values)
+
+    rows = ["| Measure | worst (median) | Goal | |", "|---|---:|---:|---|"]
+    for label, key, unit, goal in (
+            ("Tile load alone (9 dense tiles from the disk cache, decoded)", "tile_load_s", "s", None),
+            (f"mapillary:imagesoffeatures, {SEEING_POINTS:,} points, 3 images each, whole run", "algorithm_s", "s",
+             None),
+            ("... beyond the tile load", "beyond_load_s", "s", SEEING_GOALS["beyond_load_s"]),
+            ("images_of at a place of a dense tile (cached), as on the GUI thread", "images_of_max_ms", "ms",
+             SEEING_GOALS["images_of_max_ms"])):
+        high, median = worst(key)
+        verdict = "" if goal is None else ("met" if high <= goal else "**MISSED**")
+        rows.append(f"| {label} | {high:.2f} ({median:.2f}) {unit} | {'' if goal is None else f'<= {goal:g} {unit}'} "
+                    f"| {verdict} |")
+    rows += ["", f"{repeats} runs, fresh QGIS processes; {runs[-1]['images']:,} images, {runs[-1]['rows']:,} rows "
+             f"written; images_of found {runs[-1]['images_of_found_median']:.0f} images (median). Machine: "
+             f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M %Z')}."]
+    text = "\n".join(rows) + "\n"
+    (RESULTS / "seeing.md").write_text(text)
+    (RESULTS / "seeing.json").write_text(json.dumps({"runs": runs, "goals": SEEING_GOALS}, indent=2))
+    print("\n" + text + f"\nWritten: {(RESULTS / 'seeing.md').relative_to(REPO)}, seeing.json", flush=True)
+    return runs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--only", choices=("images", "layers"),
-                        help="only mapillary:images against the SDK and GDAL, or only the exact layers")
+    parser.add_argument("--only", choices=("images", "layers", "seeing"),
+                        help="only mapillary:images against the SDK and GDAL, the exact layers, or images of a place")
     args = parser.parse_args()
     if not TILE.is_file():
         print(f"make bench needs the real tile {TILE} (../shared/fixtures, or MAPILLARY_FIXTURES_DIR).",
               file=sys.stderr)
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "seeing"):
+        seeing_bench(min(args.repeats, 3))
+    if args.only == "seeing":
+        return 0
     if args.only != "images":
         layers_bench(min(args.repeats, 3))
     if args.only == "layers":
