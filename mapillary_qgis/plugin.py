@@ -32,7 +32,7 @@ from .core.token import TokenState
 from .gui.dock import MapillaryDock
 from .gui.filters_tab import FiltersTab
 from .gui.identify_tool import IdentifyTool, tolerance_m
-from .gui.image_marker import ImageMarker
+from .gui.image_marker import ImageMarker, PlaceMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
 from .gui.options_page import Cache, OptionsFactory
@@ -58,6 +58,7 @@ MENU = "&Mapillary"
 TOOLBAR_NAME = "MapillaryToolbar"
 ACTION_NAME = "MapillaryShowDock"
 IDENTIFY_ACTION_NAME = "MapillaryIdentify"
+PLACE_ACTION_NAME = "MapillaryImagesOfPlace"
 # Layers whose features a click may identify, by layer key: (tileset, tile layer).
 FEATURE_KEYS = {
     "points": ("mly_map_feature_point", "point"),
@@ -93,6 +94,9 @@ class MapillaryPlugin:
         self.marker: ImageMarker | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
+        self.place_tool: IdentifyTool | None = None
+        self.place_action: QAction | None = None
+        self.place_marker: PlaceMarker | None = None
         self.thumbnails: ThumbnailCache | None = None
         self.options_factory: OptionsFactory | None = None
         self.picture_lookup: PictureLookup | None = None
@@ -297,8 +301,32 @@ class MapillaryPlugin:
         self.toolbar.addAction(self.identify_action)
         self.iface.addPluginToWebMenu(MENU, self.identify_action)
 
+        # "Images of this place": a click lists the images that see the spot, best first, by date
+        self.place_marker = PlaceMarker(canvas)
+        self.image_controller.place_shown.connect(self.place_marker.show)
+        self.place_tool = IdentifyTool(canvas)
+        self.place_tool.clicked.connect(self._place_clicked)
+        self.place_action = QAction(QIcon(str(resource("icons", "place.svg"))),
+                                    self.tr("Mapillary: images of this place"), main_window)
+        self.place_action.setObjectName(PLACE_ACTION_NAME)
+        self.place_action.setToolTip(self.tr("Click a spot (an asset, a junction): the Mapillary images that see "
+                                             "it, by date"))
+        self.place_action.setCheckable(True)
+        self.place_action.triggered.connect(lambda: canvas.setMapTool(self.place_tool))
+        self.place_tool.setAction(self.place_action)
+        self.toolbar.addAction(self.place_action)
+        self.iface.addPluginToWebMenu(MENU, self.place_action)
+
+    def _place_clicked(self, lon: float, lat: float, tolerance_m: float) -> None:
+        self._show_image_tab()
+        self.marker.hide()
+        self.image_controller.match = self.live_layers.image_filter()
+        self.image_controller.images_of(lon, lat)
+
     def _identify_clicked(self, lon: float, lat: float, tolerance_m: float) -> None:
         self._show_image_tab()
+        self.place_marker.hide()
+        self.image_controller.match = self.live_layers.image_filter()
         self.image_controller.identify(lon, lat, tolerance_m, self._shown_feature_layers(),
                                        match=self.live_layers.image_filter())
 
@@ -379,17 +407,22 @@ class MapillaryPlugin:
         if self.identify_tool is None:
             return
         canvas = self.iface.mapCanvas()
-        if canvas.mapTool() is self.identify_tool:
-            canvas.unsetMapTool(self.identify_tool)
+        for tool in (self.identify_tool, self.place_tool):
+            if canvas.mapTool() is tool:
+                canvas.unsetMapTool(tool)
         self.image_controller.shutdown()
         self.expressions.unregister()
         self.picture_lookup.close()
         self.image_service.client.close()
         self.marker.remove()
-        self.iface.removePluginWebMenu(MENU, self.identify_action)
-        self.identify_action.deleteLater()
+        self.place_marker.remove()
+        for action in (self.identify_action, self.place_action):
+            self.iface.removePluginWebMenu(MENU, action)
+            action.deleteLater()
         self.identify_tool.deleteLater()
+        self.place_tool.deleteLater()
         self.identify_tool = self.identify_action = self.marker = self.image_controller = None
+        self.place_tool = self.place_action = self.place_marker = None
         self.image_panel = self.image_service = self.picture_lookup = self.expressions = self.thumbnails = None
 
     def unload(self) -> None:

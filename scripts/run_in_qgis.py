@@ -261,9 +261,45 @@ def step_map_tip():
         tip.clear(canvas)
         if "<img" not in text:
             return finish(False, "the map tip has no picture")
-        step_filter()
+        step_place(target)
 
     hover(lambda: hover(shown))  # the first hover asks for the picture (if not cached yet), the next shows it
+
+
+def step_place(target):
+    """With "images of this place", click a spot 8 m in front of the identified image."""
+    import math
+
+    from qgis.core import QgsCoordinateTransform, QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    canvas = iface.mapCanvas()
+    layer = images_layer()
+    here = target.geometry().asPoint()
+    angle = math.radians(target["compass_angle"] or 0.0)
+    spot = QgsPointXY(here.x() + 8 * math.sin(angle) / (111_195 * math.cos(math.radians(here.y()))),
+                      here.y() + 8 * math.cos(angle) / 111_195)
+    to_map = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    plugin().place_action.trigger()
+    pixel = canvas.getCoordinateTransform().transform(to_map.transform(spot))
+    event = QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, QPoint(int(pixel.x()), int(pixel.y())),
+                             Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    canvas.mapTool().canvasReleaseEvent(event)
+    later(500, lambda: wait_for_place(60))
+
+
+def wait_for_place(tries):
+    strip = plugin().image_panel.place_strip
+    ready = strip.count() and all(not strip.item(r).icon().isNull() for r in range(strip.count()))
+    if not ready and tries > 0:
+        return later(500, lambda: wait_for_place(tries - 1))
+    panel = plugin().image_panel
+    result["steps"].append({"step": "place", "images": strip.count(), "label": panel.place_label.text(),
+                            "screenshot": screenshot("screenshot-place.png")})
+    if not strip.count():
+        return finish(False, "no image of the place")
+    step_filter()
 
 
 def step_filter():

@@ -253,3 +253,34 @@ def _segment_distance(px: np.ndarray, py: np.ndarray, x1: float, y1: float, x2: 
     dx, dy = x2 - x1, y2 - y1
     t = np.clip(((px - x1) * dx + (py - y1) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
     return np.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+
+
+def same_view(images: Columns, lon: float, lat: float, compass: Optional[float], sequence_id: Optional[str],
+              max_distance: float = 15.0, max_turn: float = 45.0) -> List[dict]:
+    """The images of other sequences that see what an image at (lon, lat) looking along `compass` sees:
+    within `max_distance` metres of it, looking the same way (within `max_turn` degrees; panoramas look
+    every way, and an image without a compass angle is matched by distance alone). Oldest first."""
+    if len(images.id) == 0:
+        return []
+    east, north = offsets(lon, lat, images.lon, images.lat)
+    distance = np.hypot(east, north)
+    other = np.array([s != sequence_id for s in images.sequence_id], bool)
+    near = (distance <= max_distance) & other
+    if compass is not None and math.isfinite(compass):
+        turn = angle_between(np.nan_to_num(images.compass, nan=compass + 180.0), compass)
+        near &= images.is_pano | (turn <= max_turn)
+    chosen = np.flatnonzero(near)
+    chosen = chosen[np.lexsort((images.id[chosen], images.captured_at[chosen]))]
+    return [{"id": int(images.id[k]), "distance_m": round(float(distance[k]), 2),
+             "captured_at": int(images.captured_at[k]), "is_pano": bool(images.is_pano[k]),
+             "sequence_id": images.sequence_id[k],
+             "compass_angle": None if math.isnan(images.compass[k]) else float(images.compass[k]),
+             "lon": float(images.lon[k]), "lat": float(images.lat[k])} for k in chosen.tolist()]
+
+
+def older_newer(others: Sequence[dict], captured_at: int) -> Tuple[Optional[dict], Optional[dict]]:
+    """The nearest in time before and after `captured_at` among `others` (each None when there is none)."""
+    older = [o for o in others if o["captured_at"] < captured_at]
+    newer = [o for o in others if o["captured_at"] > captured_at]
+    return (max(older, key=lambda o: o["captured_at"]) if older else None,
+            min(newer, key=lambda o: o["captured_at"]) if newer else None)

@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.graph import parse_graph_time, position
 from ..core.identify import capture_times, offset_m, viewer_url
 from ..core.labels import camera_label, feature_label
+from ..core.seeing import by_date, older_newer
 from ..qgis_glue.image_controller import ImageController
 
 
@@ -96,14 +97,26 @@ class ImagePanel(QWidget):
             actions.addWidget(self._button(text, slot, name))
 
         self.feature_box = self._feature_box()
+        self.place_box = self._place_box()
+        self.others_label = QLabel()
+        self.others_label.setObjectName("MapillaryOtherDates")
+        self.older_button = self._button(self.tr("◀ Older"), lambda: self._walk(-1), "MapillaryOlder")
+        self.newer_button = self._button(self.tr("Newer ▶"), lambda: self._walk(1), "MapillaryNewer")
+        self._others: list = []
+        others = QHBoxLayout()
+        others.addWidget(self.others_label, 1)
+        others.addWidget(self.older_button)
+        others.addWidget(self.newer_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.feature_box)
+        layout.addWidget(self.place_box)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.error_label)
         layout.addWidget(self.set_token_button)
         layout.addLayout(steps)
+        layout.addLayout(others)
         layout.addLayout(form)
         layout.addLayout(actions)
 
@@ -119,8 +132,13 @@ class ImagePanel(QWidget):
         controller.thumbnail.connect(self.show_thumbnail)
         controller.failed.connect(self.show_error)
         controller.feature_shown.connect(self.show_feature)
+        controller.place_shown.connect(self.show_place)
+        controller.others_shown.connect(self.show_others)
         self._enable(False)
         self._outlines: dict[str, tuple] = {}  # image id -> detection rings to draw on its picture
+        self._place_ids: set[str] = set()  # the images of the place on show
+        self.older_button.setEnabled(False)
+        self.newer_button.setEnabled(False)
 
     # Texts are translated where they are used (each tr() gets a literal, so lupdate finds it).
 
@@ -154,22 +172,25 @@ class ImagePanel(QWidget):
         self.feature_label = QLabel()
         self.feature_label.setWordWrap(True)
         self.feature_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.strip = QListWidget()
-        self.strip.setObjectName("MapillaryFeatureImages")
-        self.strip.setViewMode(QListWidget.ViewMode.IconMode)
-        self.strip.setFlow(QListWidget.Flow.LeftToRight)
-        self.strip.setWrapping(False)
-        self.strip.setIconSize(QSize(96, 72))
-        # Items come with empty icons and get their pictures later. In free movement (IconMode's default) a
-        # changed icon does not lay the items out again, and the second lands on the first: fixed cells.
-        self.strip.setMovement(QListWidget.Movement.Static)
-        self.strip.setGridSize(QSize(104, 80))
-        self.strip.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.strip.setFixedHeight(100)
+        self.strip = _strip("MapillaryFeatureImages", 100)
         self.strip.itemClicked.connect(lambda item: self._controller.open_image(item.data(Qt.ItemDataRole.UserRole)))
         layout = QVBoxLayout(box)
         layout.addWidget(self.feature_label)
         layout.addWidget(self.strip)
+        box.hide()
+        return box
+
+    def _place_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Images of this place"))
+        box.setObjectName("MapillaryPlaceBox")
+        self.place_label = QLabel()
+        self.place_label.setWordWrap(True)
+        self.place_strip = _strip("MapillaryPlaceImages", 112)
+        self.place_strip.itemClicked.connect(
+            lambda item: self._controller.open_image(item.data(Qt.ItemDataRole.UserRole)))
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.place_label)
+        layout.addWidget(self.place_strip)
         box.hide()
         return box
 
@@ -181,7 +202,7 @@ class ImagePanel(QWidget):
 
     def _enable(self, on: bool) -> None:
         for button in self.findChildren(QPushButton):
-            if button is not self.set_token_button:
+            if button not in (self.set_token_button, self.older_button, self.newer_button):  # those: show_others
                 button.setEnabled(on)
 
     # -- what the controller says ------------------------------------------------------
@@ -224,10 +245,64 @@ class ImagePanel(QWidget):
         if images:
             self._controller.open_image(images[0])
 
+    def show_place(self, lon: float, lat: float, found: list) -> None:
+        """The images that see a clicked place: newest day first, best first within a day."""
+        self.error_label.clear()
+        self.set_token_button.hide()
+        self.feature_box.hide()
+        self.place_strip.clear()
+        groups = by_date(found)
+        self._place_ids = {str(item["id"]) for item in found}
+        if not found:
+            self.place_label.setText(self.tr("No Mapillary image sees this place (within 30 m, looking at it)."))
+        else:
+            years = sorted({day[:4] for day, _ in groups})
+            span = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
+            text = (self.tr("{} images see this place, on one day ({}).") if len(groups) == 1 else
+                    self.tr("{} images see this place, on {} days ({}).").format(len(found), len(groups), span))
+            self.place_label.setText(text.format(len(found), span) if len(groups) == 1 else text)
+        for day, items in groups:
+            for item in items:
+                entry = QListWidgetItem(QIcon(), day)
+                entry.setData(Qt.ItemDataRole.UserRole, str(item["id"]))
+                entry.setToolTip(self.tr("{} · {:.0f} m away · {}").format(
+                    day, item["distance_m"], self.tr("panorama") if item["is_pano"] else
+                    self.tr("{:.0f}° off its view").format(item["bearing_offset"] or 0)))
+                self.place_strip.addItem(entry)
+        self.place_box.show()
+
+    def show_others(self, image_id: str, others: list) -> None:
+        """The same place at other dates: how many, and the buttons to the nearest older and newer."""
+        if self.details is None or str(self.details.get("id")) != image_id:
+            return
+        self._others = others
+        days = sorted({by_date([o])[0][0] for o in others})
+        self.others_label.setText(self.tr("Same place, other dates: none") if not others else
+                                  self.tr("Same place, other dates: {} images, {} – {}").format(
+                                      len(others), days[0], days[-1]))
+        older, newer = older_newer(others, self.details.get("captured_at") or 0)
+        self.older_button.setEnabled(older is not None)
+        self.newer_button.setEnabled(newer is not None)
+
+    def _walk(self, direction: int) -> None:
+        if self.details is None:
+            return
+        older, newer = older_newer(self._others, self.details.get("captured_at") or 0)
+        target = older if direction < 0 else newer
+        if target is not None:
+            self._controller.open_image(str(target["id"]))
+
     def show_details(self, details: dict) -> None:
         if details.get("id") not in self._outlines:  # an image on its own, not one of a feature's
             self.feature_box.hide()
             self._outlines = {}
+        if str(details.get("id")) not in self._place_ids:
+            self.place_box.hide()
+            self._place_ids = set()
+        self._others = []
+        self.others_label.setText(self.tr("Same place, other dates: looking…"))
+        self.older_button.setEnabled(False)
+        self.newer_button.setEnabled(False)
         self.details = details
         self.error_label.clear()
         self.set_token_button.hide()
@@ -257,10 +332,11 @@ class ImagePanel(QWidget):
         pixmap = QPixmap()
         if not pixmap.loadFromData(data):
             return
-        for row in range(self.strip.count()):
-            item = self.strip.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == image_id and item.icon().isNull():
-                item.setIcon(QIcon(pixmap))
+        for strip in (self.strip, self.place_strip):
+            for row in range(strip.count()):
+                item = strip.item(row)
+                if item.data(Qt.ItemDataRole.UserRole) == image_id and item.icon().isNull():
+                    item.setIcon(QIcon(pixmap))
         if self.details is None or self.details.get("id") != image_id:
             return
         if image_id in self._outlines:
@@ -290,6 +366,23 @@ class ImagePanel(QWidget):
     def copy_link(self) -> None:
         if self.details:
             QGuiApplication.clipboard().setText(viewer_url(self.details["id"]))
+
+
+def _strip(name: str, height: int) -> QListWidget:
+    """A row of thumbnails. Items come with empty icons and get their pictures later; in free movement
+    (IconMode's default) a changed icon does not lay the items out again and the second lands on the
+    first, so the cells are fixed."""
+    strip = QListWidget()
+    strip.setObjectName(name)
+    strip.setViewMode(QListWidget.ViewMode.IconMode)
+    strip.setFlow(QListWidget.Flow.LeftToRight)
+    strip.setWrapping(False)
+    strip.setIconSize(QSize(96, 72))
+    strip.setMovement(QListWidget.Movement.Static)
+    strip.setGridSize(QSize(104, height - 20))
+    strip.setResizeMode(QListWidget.ResizeMode.Adjust)
+    strip.setFixedHeight(height)
+    return strip
 
 
 def outlined(pixmap: QPixmap, rings) -> QPixmap:

@@ -14,6 +14,7 @@ from .images import ImageService
 from .tasks import CallableTask, run_in_background
 
 THUMB_FIRST, THUMB_FULL = 256, 1024
+PLACE_PICTURES = 48  # the pictures fetched for a place's strip (the best; the count says how many see it)
 
 
 def error_kind(error: Exception) -> str:
@@ -31,6 +32,8 @@ class ImageController(QObject):
     nothing = pyqtSignal()  # a click that hit no image
     thumbnail = pyqtSignal(str, bytes)  # image id, JPEG bytes
     failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
+    place_shown = pyqtSignal(float, float, list)  # lon, lat, the images that see it (core/seeing.py), best first
+    others_shown = pyqtSignal(str, list)  # image id, the images of other sequences at its place, oldest first
 
     def __init__(self, service: ImageService, parent: QObject | None = None):
         super().__init__(parent)
@@ -40,6 +43,8 @@ class ImageController(QObject):
         self._generation = 0
         self._tasks: list[CallableTask] = []
         self._strip: CallableTask | None = None  # a feature's picture strip: outlives clicks on its images
+        self._others: CallableTask | None = None  # "same place, other dates" of the image on show
+        self.match = None  # the filters' image matcher (the plugin sets it): places and other dates obey it
 
     # -- requests ---------------------------------------------------------------------
 
@@ -72,6 +77,15 @@ class ImageController(QObject):
 
         self._strip = CallableTask("Loading Mapillary pictures", work, lambda result, error: None)
         run_in_background(self._strip)
+
+    def images_of(self, lon: float, lat: float, max_distance: float = 30.0) -> None:
+        """The images that see a place, best first (`place_shown`), then their pictures (`thumbnail`)."""
+        if self._strip is not None:
+            self._strip.forget()
+            self._strip = None
+        match = self.match
+        self._run("Finding the Mapillary images of a place", lambda task: ("place", lon, lat, self.service.images_of(
+            lon, lat, max_distance, match=match, cancelled=task.cancel_event)))
 
     def open_image(self, image_id) -> None:
         self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
@@ -111,6 +125,11 @@ class ImageController(QObject):
                 self.current = None
                 self.nothing.emit()
             return
+        if isinstance(details, tuple) and details[0] == "place":
+            _, lon, lat, found = details
+            self.place_shown.emit(lon, lat, found)
+            self.thumbnails([item["id"] for item in found[:PLACE_PICTURES]])
+            return
         if isinstance(details, tuple) and details[0] == "feature":
             self.feature_shown.emit(details[1], list(details[2]))
             return
@@ -119,6 +138,23 @@ class ImageController(QObject):
         self.current = details
         self.shown.emit(details)
         self._load_thumbnails(generation, details)
+        self._load_others(details)
+
+    def _load_others(self, details: dict) -> None:
+        """The same place at other dates, in the background: a slow answer never delays the picture."""
+        if self._others is not None:
+            self._others.forget()
+        image_id, match = str(details.get("id")), self.match
+
+        def done(found, error):
+            self._others = None
+            if error is None and found is not None and self.current is not None \
+                    and str(self.current.get("id")) == image_id:
+                self.others_shown.emit(image_id, found)
+
+        self._others = CallableTask("Finding other dates of a Mapillary image", lambda task: self.service.other_dates(
+            details, match=match, cancelled=task.cancel_event), done)
+        run_in_background(self._others)
 
     def _load_thumbnails(self, generation: int, details: dict) -> None:
         """256 px first (fast), then the full size; then warm the cache with the neighbours."""
@@ -164,6 +200,9 @@ class ImageController(QObject):
         if self._strip is not None:
             self._strip.forget()
             self._strip = None
+        if self._others is not None:
+            self._others.forget()
+            self._others = None
 
 
 def _message(error: Exception) -> str:

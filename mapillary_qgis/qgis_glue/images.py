@@ -15,9 +15,9 @@ from collections import OrderedDict
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
 from ..client import Client
-from ..core.graph import detections, image_details, map_feature_details, sequence_image_ids
+from ..core.graph import detections, image_details, map_feature_details, position, sequence_image_ids
 from ..core.identify import distance_m, nearest_image, tiles_around
-from ..core.seeing import columns, fov_from_camera, seen_from
+from ..core.seeing import columns, fov_from_camera, same_view, seen_from
 from ..core.thumbnails import ThumbnailCache, fetch_thumbnail
 from ..core.tile_source import TileSource
 
@@ -105,6 +105,22 @@ class ImageService:
         if match is not None:
             records = [r for r in records if match(r)]
         return seen_from(columns(records), lon, lat, max_distance, looking_at, fov_of=self.known_fov)
+
+    def other_dates(self, details: dict, match=None, cancelled=None) -> list[dict]:
+        """Images of other sequences that see what this one sees (core/seeing.same_view), oldest first."""
+        where = position(details)
+        if where is None:
+            return []
+        tiles = tiles_around(*where, 15.0)
+        result = self.source.load("mly1_public", tiles, ["image"], cancelled=cancelled)
+        if result.fatal is not None:
+            raise result.fatal
+        records = result.records.get("image", [])
+        if match is not None:
+            records = [r for r in records if match(r)]
+        compass = details.get("compass_angle")
+        return same_view(columns(records), *where, compass if isinstance(compass, (int, float)) else None,
+                         details.get("sequence"))
 
     def known_fov(self, image_id) -> float | None:
         """The horizontal field of view of an image whose details are known this session, else None."""

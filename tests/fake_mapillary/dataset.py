@@ -132,7 +132,7 @@ class DemoDataset:
     """
 
     def __init__(self, seed: int = 1755, areas: Optional[list[tuple[float, float, float, float]]] = None,
-                 sequence_length: tuple[int, int] = (10, 60)):
+                 sequence_length: tuple[int, int] = (10, 60), revisits: int = 0):
         self._rng = random.Random(seed)
         self._areas = list(areas) if areas is not None else [DEMO_BBOX] * 30
         self._sequence_length = sequence_length
@@ -151,6 +151,8 @@ class DemoDataset:
         self.sequences: list[Sequence] = []
         self.images: list[Image] = []
         self._make_sequences(len(self._areas))
+        for index in range(revisits):  # the same streets driven again, years later ("same place, other dates")
+            self._revisit(self.sequences[index], index)
         self._images_by_id = {image.id: image for image in self.images}
         self._sequences_by_id = {sequence.id: sequence for sequence in self.sequences}
         self.map_features: list[MapFeature] = []
@@ -222,6 +224,26 @@ class DemoDataset:
                 ids.append(image_id)
                 image_id += rng.randint(10**9, 2 * 10**12)
             self.sequences.append(Sequence(key, tuple(ids), creator, organization, is_pano))
+
+    def _revisit(self, earlier: Sequence, index: int) -> None:
+        """A new sequence along `earlier`'s images, a metre or two off, looking the same way, later."""
+        rng = self._rng
+        creator = self.creators[(index + 1) % len(self.creators)]
+        by_id = {image.id: image for image in self.images}
+        start = max(by_id[i].captured_at for i in earlier.image_ids) + rng.randrange(1, 4) * 365 * 86_400_000
+        key = self._sequence_key()
+        ids = []
+        image_id = max(self._used_ids) + rng.randint(10**9, 10**10)
+        for step, old_id in enumerate(earlier.image_ids):
+            old = by_id[old_id]
+            self._used_ids.add(image_id)
+            self.images.append(self._make_image(
+                image_id, key, old.lon + rng.gauss(0, 1.5) * _METRE_LON, old.lat + rng.gauss(0, 1.5) * _METRE_LAT,
+                old.compass_angle, start + step * 2000, earlier.is_pano,
+                _PANO_CAMERA if earlier.is_pano else rng.choice(_CAMERAS), creator, None))
+            ids.append(image_id)
+            image_id += rng.randint(10**9, 10**10)
+        self.sequences.append(Sequence(key, tuple(ids), creator, None, earlier.is_pano))
 
     def _street_line(self, length: int, area: tuple) -> list[tuple[float, float, float]]:
         """Points along a straight-ish or curving street, with the heading at each point."""

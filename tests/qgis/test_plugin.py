@@ -10,7 +10,7 @@ from qgis.PyQt.QtWidgets import QAction, QToolBar
 
 import mapillary_qgis
 from mapillary_qgis.client import Client
-from mapillary_qgis.plugin import ACTION_NAME, IDENTIFY_ACTION_NAME, TOOLBAR_NAME
+from mapillary_qgis.plugin import ACTION_NAME, IDENTIFY_ACTION_NAME, PLACE_ACTION_NAME, TOOLBAR_NAME
 from mapillary_qgis.qgis_glue import log
 
 from .leaks import assert_no_token_under
@@ -55,7 +55,7 @@ def test_load_unload_load_leaves_nothing_behind(iface):
     for round_ in range(2):
         plugin = mapillary_qgis.classFactory(iface)
         plugin.initGui()
-        expected = sorted(["MapillaryDock", TOOLBAR_NAME, ACTION_NAME, IDENTIFY_ACTION_NAME])
+        expected = sorted(["MapillaryDock", TOOLBAR_NAME, ACTION_NAME, IDENTIFY_ACTION_NAME, PLACE_ACTION_NAME])
         assert mapillary_children(window) == expected
         assert iface.web_menu_titles() == ["&Mapillary"]
         assert len(package_handlers()) == 1

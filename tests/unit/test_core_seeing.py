@@ -125,3 +125,23 @@ def test_line_coverage_share_count_and_dates():
     full = line_coverage([[west, at(0, 0)], [at(0, 0), east]], columns([image(1, 0, 0, 0.0)]), max_distance=60)
     assert full.covered_share == pytest.approx(1.0) and full.image_count == 1
     assert line_coverage([], images, 20).covered_share == 0.0
+
+
+def test_same_place_other_dates():
+    from mapillary_qgis.core.seeing import older_newer, same_view
+
+    images = columns([
+        image(1, 0, 0, 90.0, captured_at=5_000, sequence="mine"),
+        image(2, 2, 3, 100.0, captured_at=1_000, sequence="other"),  # near, same way, older
+        image(3, -4, 1, 80.0, captured_at=9_000, sequence="third"),  # near, same way, newer
+        image(4, 3, 0, 270.0, captured_at=2_000, sequence="other"),  # looking the other way
+        image(5, 1, 1, 270.0, captured_at=3_000, sequence="pano", pano=True),  # a panorama: every way
+        image(6, 40, 0, 90.0, captured_at=4_000, sequence="far"),  # too far
+        image(7, 1, 0, 90.0, captured_at=6_000, sequence="mine"),  # the same sequence
+    ])
+    others = same_view(images, *P, 90.0, "mine")
+    assert [o["id"] for o in others] == [2, 5, 3]  # oldest first
+    older, newer = older_newer(others, 5_000)
+    assert (older["id"], newer["id"]) == (5, 3)
+    assert older_newer(others, 500) == (None, others[0])
+    assert same_view(columns([]), *P, 90.0, "mine") == []
