@@ -169,3 +169,49 @@ def test_a_date_filter_shows_the_streets_without_recent_imagery(env, tmp_path):
     output = str(tmp_path / "recent.gpkg")
     processing.run("mapillary:linecoverage", {"INPUT": layer, "START_DATE": "2099-01-01", "OUTPUT": output})
     assert coverage_rows(output)["street"][:2] == (0.0, 0)
+
+
+def test_the_result_makes_an_atlas_of_pictures(env, tmp_path, perspective):
+    """The output in a print layout atlas: a picture item on image_path, one page a feature, its picture on it."""
+    from osgeo import gdal
+    from qgis.core import (
+        QgsLayoutExporter,
+        QgsLayoutItemPicture,
+        QgsLayoutObject,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsPrintLayout,
+        QgsProperty,
+        QgsUnitTypes,
+    )
+
+    layer = assets("Point", "EPSG:4326", [(f"asset{k}", *ahead(perspective[k * 3], 7)) for k in range(3)])
+    path, _ = run({"INPUT": layer, "THUMBNAILS": 1, "FOLDER": str(tmp_path / "pictures")}, tmp_path)
+    result = QgsVectorLayer(path, "assets with images", "ogr")
+    assert result.featureCount() == 3 and all(f["image_path"] for f in result.getFeatures())
+    project = QgsProject.instance()
+    project.addMapLayer(result)
+    try:
+        layout = QgsPrintLayout(project)
+        layout.initializeDefaults()
+        picture = QgsLayoutItemPicture(layout)
+        picture.attemptMove(QgsLayoutPoint(20, 20, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+        picture.attemptResize(QgsLayoutSize(160, 120, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+        picture.dataDefinedProperties().setProperty(QgsLayoutObject.DataDefinedProperty.PictureSource,
+                                                    QgsProperty.fromField("image_path"))
+        layout.addLayoutItem(picture)
+        layout.atlas().setCoverageLayer(result)
+        layout.atlas().setEnabled(True)
+        pdf = tmp_path / "atlas.pdf"
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.dpi = 72
+        outcome, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(pdf), settings)
+        assert outcome == QgsLayoutExporter.ExportResult.Success, error
+        for number in (1, 2, 3):
+            page = gdal.Open(f"PDF:{number}:{pdf}")
+            mm = page.RasterXSize / 297
+            frame = page.GetRasterBand(1).ReadAsArray(int(25 * mm), int(25 * mm), int(150 * mm), int(110 * mm))
+            left, right = frame[:, : frame.shape[1] // 10].mean(), frame[:, -frame.shape[1] // 10:].mean()
+            assert left < 80 and right > 170, f"page {number}: not the picture"  # the fake's red ramp
+    finally:
+        project.removeMapLayer(result.id())
