@@ -247,6 +247,8 @@ def check_image_panel(app: QApplication) -> None:
         nothing = pyqtSignal()
         thumbnail = pyqtSignal(str, bytes)
         failed = pyqtSignal(str, str)
+        place_shown = pyqtSignal(float, float, list)
+        others_shown = pyqtSignal(str, list)
 
         def __init__(self):
             super().__init__()
