@@ -1,0 +1,138 @@
+"""Panoramas: which images are, the view's limits, and the reprojection checked against plain atan2 geometry."""
+
+import math
+
+import numpy as np
+import pytest
+
+from mapillary_qgis.core.panorama import (
+    FOV_MAX,
+    FOV_MIN,
+    PITCH_LIMIT,
+    Reprojector,
+    clamp_view,
+    heading,
+    is_panorama,
+    looks_equirectangular,
+    vertical_fov,
+)
+
+W, H = 2048, 1024
+
+
+def numbered(width=W, height=H):
+    """A panorama whose every pixel holds its own flat index (row * width + column)."""
+    return np.arange(width * height, dtype=np.uint32).reshape(height, width)
+
+
+def reference(w, h, yaw, pitch, fov, heading_deg, width=W, height=H):
+    """The panorama pixel of each view pixel, by the textbook formulas in float64."""
+    f = (w / 2) / math.tan(math.radians(fov) / 2)
+    x, y = np.meshgrid(np.arange(w) + 0.5 - w / 2, h / 2 - np.arange(h) - 0.5)
+    p = math.radians(pitch)
+    up, ahead = y * math.cos(p) + f * math.sin(p), f * math.cos(p) - y * math.sin(p)
+    lon, lat = np.arctan2(x, ahead), np.arctan2(up, np.hypot(x, ahead))
+    col = np.floor(lon / (2 * math.pi) * width + width / 2 + ((yaw - heading_deg) / 360 % 1) * width).astype(int)
+    row = np.clip(((0.5 - lat / math.pi) * height).astype(int), 0, height - 1)
+    return row, col % width
+
+
+@pytest.mark.parametrize("details,expected", [
+    ({"camera_type": "spherical"}, True),
+    ({"camera_type": "equirectangular", "is_pano": False}, True),
+    ({"camera_type": "Spherical"}, True),
+    ({"camera_type": "perspective", "is_pano": True}, False),  # the camera model is the better witness
+    ({"camera_type": "fisheye"}, False),
+    ({"is_pano": True}, True),  # no camera type: is_pano says
+    ({"camera_type": None, "is_pano": True}, True),
+    ({"camera_type": "something new", "is_pano": True}, True),
+    ({"camera_type": 42, "is_pano": False}, False),
+    ({"is_pano": "true"}, False),  # only a real boolean counts
+    ({}, False),
+])
+def test_is_panorama(details, expected):
+    assert is_panorama(details) is expected
+
+
+def test_heading_prefers_the_compass_angle_then_the_computed_one():
+    assert heading({"compass_angle": 370.0, "computed_compass_angle": 10}) == 10.0
+    assert heading({"compass_angle": None, "computed_compass_angle": 90}) == 90.0
+    assert heading({"compass_angle": float("nan"), "computed_compass_angle": -90}) == 270.0
+    assert heading({"compass_angle": True}) is None and heading({}) is None
+
+
+def test_limits():
+    assert clamp_view(-10, 100, 5) == (350.0, PITCH_LIMIT, FOV_MIN)
+    assert clamp_view(720, -100, 500) == (0.0, -PITCH_LIMIT, FOV_MAX)
+    assert looks_equirectangular(2048, 1024) and looks_equirectangular(5760, 2880)
+    assert not looks_equirectangular(1024, 768) and not looks_equirectangular(100, 0)
+    assert vertical_fov(90, 400, 400) == pytest.approx(90)
+    assert vertical_fov(90, 800, 400) == pytest.approx(2 * math.degrees(math.atan(0.5)))
+
+
+@pytest.mark.parametrize("heading_deg", [0.0, 43.37, 200.0])
+@pytest.mark.parametrize("yaw", [0.0, 90.0, 180.0, 270.0, 359.9])
+def test_the_centre_of_the_view_looks_where_yaw_says(heading_deg, yaw):
+    view = Reprojector(numbered(), heading_deg).render(200, 100, yaw, 0.0, 80)
+    row, col = divmod(int(view[50, 100]), W)
+    expected = (0.5 + (yaw - heading_deg) / 360.0) % 1.0 * W
+    assert min(abs(col - expected), W - abs(col - expected)) <= 2
+    assert abs(row - H / 2) <= 2  # the horizon, pitch 0
+
+
+def test_the_centre_column_of_the_panorama_looks_along_its_heading():
+    view = Reprojector(numbered(), 120.0).render(65, 33, 120.0, 0.0, 60)  # odd: a pixel on the view's axis
+    assert int(view[16, 32]) % W == W // 2
+
+
+def test_pitch_up_shows_the_top_and_down_the_bottom():
+    up = Reprojector(numbered(), 0).render(200, 100, 0, PITCH_LIMIT, 60)
+    down = Reprojector(numbered(), 0).render(200, 100, 0, -PITCH_LIMIT, 60)
+    assert int(up[50, 100]) // W == pytest.approx((0.5 - PITCH_LIMIT / 180) * H, abs=2)
+    assert int(down[50, 100]) // W == pytest.approx((0.5 + PITCH_LIMIT / 180) * H, abs=2)
+
+
+@pytest.mark.parametrize("fov", [FOV_MIN, 60, 90, FOV_MAX])
+def test_the_field_of_view_sets_how_much_of_the_horizon_is_seen(fov):
+    view = Reprojector(numbered(), 0).render(400, 200, 0, 0, fov)
+    left, right = int(view[100, 0]) % W, int(view[100, 399]) % W
+    assert (right - left) % W == pytest.approx(fov / 360 * W, abs=4)
+
+
+@pytest.mark.parametrize("size", [(640, 480), (641, 479), (1, 1), (2, 3), (1280, 720)])
+@pytest.mark.parametrize("view", [(10, 0, 80), (200, 60, 110), (359, -85, 30), (90, 85, 110), (0, 0, 30)])
+def test_the_lookup_tables_match_the_textbook_formulas(size, view):
+    """Within a pixel (float32 rounding at cell borders) against atan2 in float64, for every pixel."""
+    reprojector = Reprojector(numbered(), 30.0)
+    got = reprojector.render(*size, *view).astype(np.int64)
+    row, col = reference(*size, *view, 30.0)
+    assert got.shape == (size[1], size[0])
+    assert np.abs(got // W - row).max() <= 1
+    off = np.abs(got % W - col)
+    assert np.minimum(off, W - off).max() <= 1
+    assert np.mean((got // W == row) & (got % W == col)) > 0.999
+
+
+def test_turning_reuses_the_table_and_a_new_pitch_makes_a_new_one():
+    reprojector = Reprojector(numbered(), 0)
+    reprojector.render(64, 48, 0, 10, 80)
+    table = reprojector._table
+    reprojector.render(64, 48, 123, 10, 80)
+    assert reprojector._table is table
+    reprojector.render(64, 48, 123, 11, 80)
+    assert reprojector._table is not table
+
+
+def test_pixels_are_copied_as_they_are():
+    colours = np.array([[0xFF102030, 0xFF405060], [0xFF708090, 0xFFA0B0C0]], dtype=np.uint32)
+    view = Reprojector(np.repeat(np.repeat(colours, 4, axis=0), 8, axis=1), 0).render(5, 5, 0, 0, 60)
+    assert set(np.unique(view)) <= set(colours.ravel())
+
+
+def test_bad_input():
+    with pytest.raises(ValueError):
+        Reprojector(np.zeros((0, 0), np.uint32))
+    with pytest.raises(ValueError):
+        Reprojector(np.zeros(8, np.uint32))
+    with pytest.raises(ValueError):
+        Reprojector(numbered(8, 4)).render(0, 10, 0, 0, 60)
