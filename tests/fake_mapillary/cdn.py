@@ -1,17 +1,13 @@
-"""Signed, expiring thumbnail URLs in the style of Meta's CDN, and the JPEG they serve."""
+"""Signed, expiring thumbnail URLs in the style of Meta's CDN (the pictures they serve: pictures.py)."""
 
 import base64
 import hashlib
 import hmac
 import secrets
-import threading
+import binascii
 import time
 from typing import Optional
 from urllib.parse import urlencode
-
-from osgeo import gdal
-
-from .mvt import read_vsimem
 
 CDN_PREFIX = "/cdn/m1/v/t6/"
 THUMB_FIELDS = {
@@ -28,8 +24,6 @@ class ThumbnailSigner:
 
     def __init__(self):
         self._key = secrets.token_bytes(16)
-        self._jpeg: Optional[bytes] = None
-        self._jpeg_lock = threading.Lock()
 
     def mint(self, base_url: str, image_id: str, thumb_field: str, ttl: float) -> str:
         """An absolute URL on ``base_url`` that expires ``ttl`` seconds from now."""
@@ -55,26 +49,20 @@ class ThumbnailSigner:
         except ValueError:
             return False
 
-    def jpeg(self) -> bytes:
-        """A small gradient JPEG (made once with GDAL) served for every thumbnail."""
-        with self._jpeg_lock:
-            if self._jpeg is None:
-                self._jpeg = _gradient_jpeg(256, 192)
-            return self._jpeg
-
     def _sign(self, opaque: str, params: dict[str, str]) -> str:
         message = opaque + "?" + urlencode(sorted(params.items()))
         return "00_" + hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def _gradient_jpeg(width: int, height: int) -> bytes:
-    raster = gdal.GetDriverByName("MEM").Create("", width, height, 3, gdal.GDT_Byte)
-    rows = [bytes((x * 255 // (width - 1) + band * 60) % 256 for x in range(width)) for band in range(3)]
-    for band, row in enumerate(rows, start=1):
-        raster.GetRasterBand(band).WriteRaster(0, 0, width, height, row * height)
-    path = f"/vsimem/fake_mapillary_thumb_{secrets.token_hex(4)}.jpg"
-    gdal.GetDriverByName("JPEG").CreateCopy(path, raster, options=["QUALITY=80"])
+
+def opaque_parts(path: str) -> Optional[tuple[str, str]]:
+    """(image id, thumbnail field) named by a minted URL's path; None for a path not minted here."""
+    opaque = path[len(CDN_PREFIX):]
+    if not opaque.startswith("An"):
+        return None
     try:
-        return read_vsimem(path)
-    finally:
-        gdal.Unlink(path)
+        text = base64.urlsafe_b64decode(opaque[2:] + "=" * (-len(opaque[2:]) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    parts = text.split(":")
+    return (parts[0], parts[1]) if len(parts) == 3 else None

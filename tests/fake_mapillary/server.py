@@ -15,10 +15,11 @@ from typing import Any, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 from . import responses
-from .cdn import CDN_PREFIX, EXPIRED_BODY, ThumbnailSigner
+from .cdn import CDN_PREFIX, EXPIRED_BODY, ThumbnailSigner, opaque_parts
 from .dataset import DemoDataset
 from .faults import CANNED_KINDS, Fault, FaultQueue, canned_response
 from .graph import GraphApi
+from .pictures import Pictures
 from .responses import MVT_TYPE, Response
 from .store import EntityStore
 from .tiles import MAX_ZOOM, TILESETS, TileSource
@@ -69,6 +70,8 @@ class FakeMapillary:
         store.add_dataset(self.dataset)
         if self.fixtures_dir is not None and (self.fixtures_dir / "graph").is_dir():
             store.add_fixtures(self.fixtures_dir / "graph")
+        self.store = store
+        self.pictures = Pictures()  # what each thumbnail URL serves: `pictures.serve(...)` changes it
         self._signer = ThumbnailSigner()
         self._graph = GraphApi(store, self._signer)
         self._tiles = TileSource(self.dataset)
@@ -203,8 +206,11 @@ class FakeMapillary:
         if host == "tiles":
             return self._tile_response(path, query, headers)
         if path.startswith(CDN_PREFIX):
-            if self._signer.is_valid(path, query):
-                return Response(200, self._signer.jpeg(), "image/jpeg")
+            parts = opaque_parts(path)
+            if parts is not None and self._signer.is_valid(path, query):
+                image_id, field = parts
+                return Response(200, self.pictures.picture(image_id, field, self.store.images.get(image_id)),
+                                "image/jpeg")
             return Response(403, EXPIRED_BODY, "text/plain")
         token = _graph_token(headers.get("Authorization", ""), query)
         error = self._check_token(token)

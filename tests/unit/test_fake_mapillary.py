@@ -430,6 +430,46 @@ def test_thumbnail_urls_are_signed_and_expire(fake):
     assert (response.status_code, response.text) == (403, "URL signature expired")
 
 
+def _picture(data):
+    path = f"/vsimem/test_picture_{uuid.uuid4().hex}.jpg"
+    gdal.FileFromMemBuffer(path, data)
+    try:
+        raster = gdal.Open(path)
+        return raster.RasterXSize, raster.RasterYSize, raster.ReadAsArray()  # (3, h, w)
+    finally:
+        gdal.Unlink(path)
+
+
+def test_panoramas_are_equirectangular_and_coloured_by_compass_direction(fake, dataset):
+    from tests.fake_mapillary.pictures import DIRECTION_COLOURS, TOP
+
+    pano = next(i for i in dataset.images if i.is_pano)
+    body = graph_get(fake, f"/{pano.id}", fields="thumb_256_url,thumb_1024_url,thumb_2048_url").json()
+    for field, width in (("thumb_256_url", 256), ("thumb_1024_url", 1024), ("thumb_2048_url", 2048)):
+        w, h, pixels = _picture(requests.get(body[field], timeout=TIMEOUT).content)
+        assert (w, h) == (width, width // 2)
+    for bearing, colour in DIRECTION_COLOURS.items():  # the centre column looks along the compass angle
+        column = int(((bearing - pano.compass_angle) / 360 + 0.5) % 1 * w) + 6
+        assert [abs(int(pixels[b, h // 2, column]) - colour[b]) < 40 for b in range(3)] == [True] * 3, bearing
+    assert [int(v) for v in pixels[:, 10, 10]] == pytest.approx(TOP, abs=10)
+    flat = next(i for i in dataset.images if not i.is_pano)
+    url = graph_get(fake, f"/{flat.id}", fields="thumb_1024_url").json()["thumb_1024_url"]
+    assert _picture(requests.get(url, timeout=TIMEOUT).content)[:2] == (256, 192)
+
+
+def test_a_test_chooses_what_a_picture_url_serves(fake, dataset):
+    image = dataset.images[0]
+    fake.pictures.serve(image.id, b"\xff\xd8\xff broken", field="thumb_1024_url")
+    fake.pictures.serve(image.id, b"any other size")
+    body = graph_get(fake, f"/{image.id}", fields="thumb_1024_url,thumb_256_url").json()
+    assert requests.get(body["thumb_1024_url"], timeout=TIMEOUT).content == b"\xff\xd8\xff broken"
+    assert requests.get(body["thumb_256_url"], timeout=TIMEOUT).content == b"any other size"
+    other = graph_get(fake, f"/{dataset.images[1].id}", fields="thumb_256_url").json()["thumb_256_url"]
+    assert requests.get(other, timeout=TIMEOUT).content[:3] == b"\xff\xd8\xff"
+    unminted = requests.get(fake.cdn_url + "/cdn/m1/v/t6/Xnot-minted?oh=1&oe=FFFFFFFF", timeout=TIMEOUT)
+    assert unminted.status_code == 403
+
+
 # --- request recording and faults ----------------------------------------------------------------
 
 
