@@ -15,7 +15,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsGui
 from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtGui import QIcon, QImage
 from qgis.PyQt.QtWidgets import QAction, QPushButton
 
 from .__about__ import __version__
@@ -31,7 +31,7 @@ from .core.tile_source import TileSource
 from .core.token import TokenState
 from .gui.dock import MapillaryDock
 from .gui.filters_tab import FiltersTab
-from .gui.identify_tool import IdentifyTool, tolerance_m
+from .gui.identify_tool import ClickWatch, IdentifyTool, tolerance_m
 from .gui.image_marker import ImageMarker, PlaceMarker
 from .gui.image_panel import ImagePanel
 from .gui.layers_tab import LayersTab
@@ -92,6 +92,7 @@ class MapillaryPlugin:
         self.image_controller: ImageController | None = None
         self.image_panel: ImagePanel | None = None
         self.marker: ImageMarker | None = None
+        self.click_watch: ClickWatch | None = None
         self.identify_tool: IdentifyTool | None = None
         self.identify_action: QAction | None = None
         self.place_tool: IdentifyTool | None = None
@@ -288,6 +289,8 @@ class MapillaryPlugin:
         self.marker = ImageMarker(canvas)
         self.image_controller.shown.connect(self._mark)
         self.image_controller.nothing.connect(self.marker.hide)
+        self.image_panel.looking.connect(self.marker.look)  # the cone turns with the panorama's view
+        self.click_watch = ClickWatch(canvas.viewport(), self.image_controller.stop_play)  # a click stops playback
 
         self.identify_tool = IdentifyTool(canvas)
         self.identify_tool.clicked.connect(self._identify_clicked)
@@ -345,9 +348,20 @@ class MapillaryPlugin:
         self.dock.tabs.setCurrentWidget(self.image_panel)
 
     def _mark(self, details: dict) -> None:
+        """The view cone where the image stands; while playback runs, the map follows it."""
         where = position(details)
-        if where is not None:
-            self.marker.show(where[0], where[1], details.get("compass_angle"))
+        if where is None:
+            self.marker.hide()
+            return
+        self.marker.show(where[0], where[1], *self.image_panel.looking_at())
+        if self.image_controller.is_playing():
+            canvas = self.iface.mapCanvas()
+            to_map = QgsCoordinateTransform(WGS84, canvas.mapSettings().destinationCrs(), QgsProject.instance())
+            here, inner = to_map.transform(QgsPointXY(*where)), canvas.extent()
+            inner.scale(0.7)
+            if not inner.contains(here):
+                canvas.setCenter(here)
+                canvas.refresh()
 
     def _zoom_to(self, details: dict) -> None:
         where = position(details)
@@ -389,6 +403,18 @@ class MapillaryPlugin:
         self._show_image_tab()
         self.image_controller.open_image(str(image_id))
 
+    def image_view(self, yaw: float | None = None, pitch: float | None = 0.0, fov: float | None = None) -> QImage:
+        """Set the view of the open image and return it as the Image tab draws it.
+
+        For a panorama: `yaw` is the compass direction to look at (degrees,
+        0 = north, clockwise), `pitch` degrees up, `fov` the horizontal field
+        of view (30-110 degrees); None keeps the current value; the map's view
+        cone follows. For other images the values are ignored and the
+        picture is returned as shown. The null QImage until the picture has
+        arrived.
+        """
+        return self.image_panel.image_view(yaw, pitch, fov)
+
     def _project_read(self, *args) -> None:
         if self.tile_server is not None:
             repoint(QgsProject.instance(), self.tile_server)
@@ -415,13 +441,14 @@ class MapillaryPlugin:
         self.picture_lookup.close()
         self.image_service.client.close()
         self.marker.remove()
+        self.click_watch.remove()
         self.place_marker.remove()
         for action in (self.identify_action, self.place_action):
             self.iface.removePluginWebMenu(MENU, action)
             action.deleteLater()
         self.identify_tool.deleteLater()
         self.place_tool.deleteLater()
-        self.identify_tool = self.identify_action = self.marker = self.image_controller = None
+        self.identify_tool = self.identify_action = self.marker = self.image_controller = self.click_watch = None
         self.place_tool = self.place_action = self.place_marker = None
         self.image_panel = self.image_service = self.picture_lookup = self.expressions = self.thumbnails = None
 

@@ -20,7 +20,8 @@ QT605  `QFontMetrics.width(text)`: gone in Qt6; use `horizontalAdvance(text)`. F
 QT606  mouse and wheel event positions (`event.pos()`, `globalPos()`, `x()`, `delta()`, …)
        on a receiver named like an event: Qt6 renamed them (`position()`); for a
        QgsMapMouseEvent use `mapPoint()`, `originalMapPoint()` or `pixelPoint()`, which work
-       on both.
+       on both; for a QMouseEvent, compat's `mouse_position(event)`. Only compat.py's
+       Qt 5 branch (the `else` of `if _QT6_POINTER_EVENTS:`) may name them.
 QT607  QFlags type names PyQt6 dropped (`Qt.ItemFlags`, `Qt.Alignment`): use the enum
        (`Qt.ItemFlag`).
 QT608  `QVariant.Type.*`: QGIS 3.38 moved field types to `QMetaType.Type`, and Qt6 has no
@@ -63,6 +64,7 @@ EVENT_POSITIONS = {"pos", "globalPos", "localPos", "windowPos", "screenPos", "po
 EVENT_NAME = re.compile(r"^(e|ev|event|\w+_event|\w*Event)$")
 COMPAT_FILE = "compat.py"
 COMPAT_SWITCH = "_QMETATYPE_FIELDS"  # compat.py: `if _QMETATYPE_FIELDS: <QMetaType> else: <QVariant.Type>`
+POINTER_SWITCH = "_QT6_POINTER_EVENTS"  # compat.py: `if _QT6_POINTER_EVENTS: <position()> else: <localPos()>`
 FLAG_TYPES = {
     "Alignment": "AlignmentFlag", "ItemFlags": "ItemFlag", "KeyboardModifiers": "KeyboardModifier",
     "MouseButtons": "MouseButton", "WindowFlags": "WindowType", "WindowStates": "WindowState",
@@ -111,13 +113,14 @@ def _not_values(tree: ast.AST) -> set[int]:
     return skip
 
 
-def _pre_338_branch(tree: ast.AST, path: str) -> set[int]:
-    """In compat.py, the nodes of the branches taken before QGIS 3.38 (where `QVariant.Type` belongs)."""
+def _old_branch(tree: ast.AST, path: str, switch: str) -> set[int]:
+    """In compat.py, the nodes of the `else` branches of `if <switch>:`, taken by the old versions only
+    (before QGIS 3.38 for `QVariant.Type`, on Qt 5 for event positions)."""
     if Path(path).name != COMPAT_FILE:
         return set()
     allowed: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == COMPAT_SWITCH:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == switch:
             allowed.update(id(child) for branch in node.orelse for child in ast.walk(branch))
     return allowed
 
@@ -132,7 +135,8 @@ def _is_qvariant_type(node: ast.Attribute) -> bool:
 def check_source(source: str, path: str = "<source>") -> list[Finding]:
     tree = ast.parse(source, filename=path)
     not_values = _not_values(tree)
-    pre_338 = _pre_338_branch(tree, path)
+    pre_338 = _old_branch(tree, path, COMPAT_SWITCH)
+    qt5 = _old_branch(tree, path, POINTER_SWITCH)
     found: list[Finding] = []
 
     def say(node: ast.AST, code: str, message: str) -> None:
@@ -162,7 +166,7 @@ def check_source(source: str, path: str = "<source>") -> list[Finding]:
                                    "use compat's INT, LONG, DOUBLE, TEXT, BOOL or DATETIME")
             _check_attribute(node, id(node) in not_values, say)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            _check_call(node, say)
+            _check_call(node, say, id(node) in qt5)
     return sorted(found)
 
 
@@ -181,13 +185,13 @@ def _check_attribute(node: ast.Attribute, not_a_value: bool, say) -> None:
         say(node, "QT601", f"unscoped enum {owner}.{name}: write {owner}.<EnumType>.{name}")
 
 
-def _check_call(node: ast.Call, say) -> None:
+def _check_call(node: ast.Call, say, qt5_branch: bool = False) -> None:
     method, receiver = node.func.attr, _last_name(node.func.value)
     if method == "width" and (node.args or node.keywords):
         say(node, "QT605", "QFontMetrics.width(text) is gone in Qt6: use horizontalAdvance(text)")
     elif method == "desktop" and not node.args:
         say(node, "QT603", "QApplication.desktop() is gone in Qt6: use QGuiApplication.screens()")
-    elif method in EVENT_POSITIONS and not node.args and receiver and EVENT_NAME.match(receiver):
+    elif method in EVENT_POSITIONS and not node.args and receiver and EVENT_NAME.match(receiver) and not qt5_branch:
         say(node, "QT606", f"{receiver}.{method}() changed in Qt6: use position()/globalPosition()/angleDelta(), "
                            "or mapPoint()/originalMapPoint()/pixelPoint() of a QgsMapMouseEvent")
 

@@ -41,13 +41,18 @@ def fov_from_camera(camera_type: Optional[str], camera_parameters, width=None, h
         return 360.0
     if camera_type not in (None, "perspective", "brown", "fisheye"):
         return None
+    if not isinstance(camera_parameters, (list, tuple)) or not camera_parameters:
+        return None
     try:
         focal = float(camera_parameters[0])
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if not math.isfinite(focal) or focal <= 0:
         return None
     share = 1.0
+    sizes = [value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+             for value in (width, height)]
+    width, height = sizes
     if width and height and height > width:  # portrait: the larger side is the height
         share = float(width) / float(height)
     fov = 2.0 * math.degrees(math.atan(share / (2.0 * focal)))

@@ -1,10 +1,11 @@
-"""The "Mapillary identify" map tool: a click asks for the nearest image within a few pixels."""
+"""The "Mapillary identify" map tool (a click asks for the nearest image within a few pixels), and a watch
+on any click on the map."""
 
 from __future__ import annotations
 
 from qgis.core import QgsCsException, QgsPointXY
 from qgis.gui import QgsMapTool
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import QEvent, QObject, Qt, pyqtSignal
 
 from ..core.identify import distance_m
 from ..qgis_glue.images import to_lonlat
@@ -40,3 +41,21 @@ def tolerance_m(canvas, point: QgsPointXY, crs) -> float:
     lon, lat = to_lonlat(point, crs)
     edge = QgsPointXY(point.x() + canvas.mapUnitsPerPixel() * TOLERANCE_PX, point.y())
     return max(1.0, distance_m(lon, lat, *to_lonlat(edge, crs)))
+
+
+class ClickWatch(QObject):
+    """Calls `on_click()` when a mouse button goes down on `widget` (the map canvas's viewport), whatever
+    map tool is active; the click itself goes on to the tool."""
+
+    def __init__(self, widget, on_click):
+        super().__init__(widget)
+        self._widget, self._on_click = widget, on_click
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._on_click()
+        return False
+
+    def remove(self) -> None:
+        self._widget.removeEventFilter(self)

@@ -1,4 +1,4 @@
-"""The map marker of the image on show: its position and viewing direction."""
+"""The map markers: the view cone of the image on show, and the images of a place."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..qgis_glue.images import WGS84
 from ..qgis_glue.signals import disconnect
 
 SIZE_PX = 34
+CONE_PX = 56  # the view cone's length on screen
 MARKER = "#ff6d00"  # orange: stands out from the Mapillary-green layers
 
 
@@ -27,6 +28,16 @@ def wedge(centre: QgsPointXY, size: float, compass_angle: float | None) -> list:
     ring = [QgsPointXY(centre.x() + r * math.sin(math.radians(a)), centre.y() + r * math.cos(math.radians(a)))
             for a, r in zip(angles, radii)]
     return ring + ring[:1]
+
+
+def cone(centre: QgsPointXY, size: float, direction: float, fov: float) -> list:
+    """The ring of a view cone: from the camera at `centre`, `fov` degrees wide around compass `direction`,
+    `size` map units long (the arc in steps of at most 5°)."""
+    fov = min(max(fov, 1.0), 179.0)
+    steps = max(2, math.ceil(fov / 5.0))
+    arc = [math.radians(direction - fov / 2.0 + fov * i / steps) for i in range(steps + 1)]
+    ring = [centre] + [QgsPointXY(centre.x() + size * math.sin(a), centre.y() + size * math.cos(a)) for a in arc]
+    return ring + [centre]
 
 
 class PlaceMarker:
@@ -75,37 +86,46 @@ class PlaceMarker:
 
 
 class ImageMarker:
+    """Where the open image stands, where the user now looks and how wide: a cone (a diamond when the
+    direction is unknown), redrawn at each scale, its size in pixels."""
+
     def __init__(self, canvas):
         self._canvas = canvas
-        self._shown: tuple | None = None  # (lon, lat, angle): redrawn at each scale, sized in pixels
+        self.shown: tuple | None = None  # (lon, lat, direction or None, fov)
         canvas.scaleChanged.connect(self._redraw)
         canvas.destinationCrsChanged.connect(self._redraw)
-        self._band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
-        self._band.setColor(QColor(MARKER))
+        self.band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+        self.band.setColor(QColor(MARKER))
         fill = QColor(MARKER)
-        fill.setAlpha(200)
-        self._band.setFillColor(fill)
-        self._band.setStrokeColor(QColor("#ffffff"))
-        self._band.setWidth(2)
+        fill.setAlpha(170)
+        self.band.setFillColor(fill)
+        self.band.setStrokeColor(QColor("#ffffff"))
+        self.band.setWidth(2)
 
     def _redraw(self, *args) -> None:
-        if self._shown is not None:
-            self.show(*self._shown)
+        if self.shown is not None:
+            self.show(*self.shown)
 
-    def show(self, lon: float, lat: float, compass_angle: float | None) -> None:
-        """A wedge pointing where the camera looked (a diamond when unknown)."""
-        self._shown = (lon, lat, compass_angle)
+    def show(self, lon: float, lat: float, direction: float | None, fov: float = 60.0) -> None:
+        self.shown = (lon, lat, direction, fov)
         crs = self._canvas.mapSettings().destinationCrs()
         centre = QgsCoordinateTransform(WGS84, crs, QgsProject.instance()).transform(QgsPointXY(lon, lat))
-        size = self._canvas.mapUnitsPerPixel() * SIZE_PX
-        self._band.setToGeometry(QgsGeometry.fromPolygonXY([wedge(centre, size, compass_angle)]), None)
-        self._band.show()
+        per_pixel = self._canvas.mapUnitsPerPixel()
+        ring = (wedge(centre, per_pixel * SIZE_PX, None) if direction is None
+                else cone(centre, per_pixel * CONE_PX, direction, fov))
+        self.band.setToGeometry(QgsGeometry.fromPolygonXY([ring]), None)
+        self.band.show()
+
+    def look(self, direction: float | None, fov: float) -> None:
+        """Turn the cone (while the user drags the panorama), where it stands."""
+        if self.shown is not None and self.shown[2:] != (direction, fov):
+            self.show(self.shown[0], self.shown[1], direction, fov)
 
     def hide(self) -> None:
-        self._shown = None
-        self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+        self.shown = None
+        self.band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
 
     def remove(self) -> None:
         self.hide()
         disconnect((self._canvas.scaleChanged, self._redraw), (self._canvas.destinationCrsChanged, self._redraw))
-        self._canvas.scene().removeItem(self._band)
+        self._canvas.scene().removeItem(self.band)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from qgis.PyQt.QtCore import QPointF, QSize, Qt, QUrl
+from qgis.PyQt.QtCore import QPointF, QSize, Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import (
     QColor,
     QDesktopServices,
     QGuiApplication,
     QIcon,
+    QImage,
     QKeySequence,
     QPainter,
     QPen,
@@ -35,12 +36,20 @@ from qgis.PyQt.QtWidgets import (
 from ..core.graph import parse_graph_time, position
 from ..core.identify import capture_times, offset_m, viewer_url
 from ..core.labels import camera_label, feature_label
-from ..core.seeing import by_date, older_newer
+from ..core.panorama import FOV_DEFAULT, heading, is_panorama, looks_equirectangular
+from ..core.seeing import DEFAULT_FOV_DEG, by_date, fov_from_camera, older_newer
 from ..qgis_glue.image_controller import ImageController
+from .pano_view import PanoramaView
 
 
 class ImagePanel(QWidget):
-    """Shows what `controller` finds; `on_set_token` opens the Account tab; `on_zoom(details)` zooms the map."""
+    """Shows what `controller` finds; `on_set_token` opens the Account tab; `on_zoom(details)` zooms the map.
+
+    Panoramas are shown in a `PanoramaView` (looking along their compass
+    angle at first); perspective and fisheye pictures as they are.
+    """
+
+    looking = pyqtSignal(object, float)  # where the open image looks: compass degrees (None: unknown), fov
 
     def __init__(self, controller: ImageController, on_set_token: Callable[[], None],
                  on_zoom: Callable[[dict], None], parent=None):
@@ -57,6 +66,10 @@ class ImagePanel(QWidget):
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.picture.setWordWrap(True)
         self._pixmap: QPixmap | None = None
+        self.pano_view = PanoramaView()
+        self.pano_view.hide()
+        self.pano_view.view_changed.connect(lambda yaw, pitch, fov: self._pano_looks())
+        self._pano = False  # whether the open image is a panorama (core/panorama.is_panorama)
 
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate
@@ -83,8 +96,12 @@ class ImagePanel(QWidget):
 
         self.prev_button = self._button(self.tr("◀ Previous"), lambda: controller.step(-1), "MapillaryPrevious")
         self.next_button = self._button(self.tr("Next ▶"), lambda: controller.step(1), "MapillaryNext")
+        self.play_button = self._button(self.tr("▶ Play"), controller.toggle_play, "MapillaryPlay")
+        self.play_button.setToolTip(self.tr("Walk along the sequence, about two images a second"))
+        controller.playing.connect(self._show_playing)
         steps = QHBoxLayout()
         steps.addWidget(self.prev_button)
+        steps.addWidget(self.play_button)
         steps.addWidget(self.next_button)
 
         actions = QHBoxLayout()
@@ -112,6 +129,7 @@ class ImagePanel(QWidget):
         layout.addWidget(self.feature_box)
         layout.addWidget(self.place_box)
         layout.addWidget(self.picture, 1)
+        layout.addWidget(self.pano_view, 1)
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.error_label)
         layout.addWidget(self.set_token_button)
@@ -164,6 +182,7 @@ class ImagePanel(QWidget):
             "rate_limited": self.tr("Wait a minute, then click again."),
             "offline": self.tr("Check your internet connection or proxy settings."),
             "not_found": self.tr("The image may have been deleted or made private."),
+            "picture": self.tr("Try Next, or open the image in Mapillary."),
         }.get(kind, "")
 
     def _feature_box(self) -> QGroupBox:
@@ -303,11 +322,15 @@ class ImagePanel(QWidget):
         self.others_label.setText(self.tr("Same place, other dates: looking…"))
         self.older_button.setEnabled(False)
         self.newer_button.setEnabled(False)
-        self.details = details
+        previous, self.details = self.details, details
         self.error_label.clear()
         self.set_token_button.hide()
         self._pixmap = None
-        self.picture.setText(self.tr("Loading the picture…"))
+        self._open_panorama(previous, details)
+        if not self._pano:
+            self.pano_view.hide()
+            self.picture.show()
+            self.picture.setText(self.tr("Loading the picture…"))
         utc, local = capture_times(details.get("captured_at"))
         creator = _object(details.get("creator"))
         original, computed = position(details), position(details, computed=True)
@@ -328,17 +351,70 @@ class ImagePanel(QWidget):
             self.values[key].setText(text)
         self._enable(True)
 
-    def show_thumbnail(self, image_id: str, data: bytes) -> None:
-        pixmap = QPixmap()
-        if not pixmap.loadFromData(data):
+    def _open_panorama(self, previous: dict | None, details: dict) -> None:
+        """Get the view ready for a panorama: along its compass angle, or, a step along the same
+        sequence, turned as the user had turned the last one (its picture stays until the new arrives)."""
+        self._pano = is_panorama(details)
+        if not self._pano:
+            self.pano_view.clear()
+            self.looking.emit(_number(details.get("compass_angle")), self._camera_fov(details))
             return
-        for strip in (self.strip, self.place_strip):
-            for row in range(strip.count()):
-                item = strip.item(row)
-                if item.data(Qt.ItemDataRole.UserRole) == image_id and item.icon().isNull():
-                    item.setIcon(QIcon(pixmap))
+        now = heading(details) or 0.0
+        stepped = (previous is not None and previous.get("sequence") == details.get("sequence")
+                   and self.pano_view.isVisible() and is_panorama(previous))
+        if stepped:
+            self.pano_view.set_view(yaw=now + self.pano_view.yaw - (heading(previous) or 0.0))
+        else:
+            self.pano_view.clear()
+            self.pano_view.set_view(now, 0.0, FOV_DEFAULT)
+            self.pano_view.hide()
+            self.picture.show()
+            self.picture.setText(self.tr("Loading the panorama…"))
+        self._pano_looks()
+
+    def _pano_looks(self) -> None:
+        if self._pano and self.details is not None:
+            self.looking.emit(self.pano_view.yaw if heading(self.details) is not None else None, self.pano_view.fov)
+
+    @staticmethod
+    def _camera_fov(details: dict) -> float:
+        return fov_from_camera(details.get("camera_type"), details.get("camera_parameters"), details.get("width"),
+                               details.get("height")) or DEFAULT_FOV_DEG
+
+    def looking_at(self) -> tuple:
+        """(compass degrees or None, field of view) of the open image as shown."""
+        if self.details is None:
+            return None, DEFAULT_FOV_DEG
+        if self._pano:
+            return (self.pano_view.yaw if heading(self.details) is not None else None), self.pano_view.fov
+        return _number(self.details.get("compass_angle")), self._camera_fov(self.details)
+
+    def show_thumbnail(self, image_id: str, data: bytes) -> None:
+        picture = QImage.fromData(data)
+        if not picture.isNull():
+            for strip in (self.strip, self.place_strip):
+                for row in range(strip.count()):
+                    item = strip.item(row)
+                    if item.data(Qt.ItemDataRole.UserRole) == image_id and item.icon().isNull():
+                        item.setIcon(QIcon(QPixmap.fromImage(picture)))
         if self.details is None or self.details.get("id") != image_id:
             return
+        if picture.isNull():
+            if self._pixmap is None and self.pano_view.image_id != image_id:  # nothing of it on show yet
+                self.show_error("picture", self.tr("The picture of this image could not be read (a damaged file)."))
+                self.picture.setText(self.tr("No picture"))
+            return
+        if self._pano and looks_equirectangular(picture.width(), picture.height()):
+            if self.pano_view.image_id != image_id or picture.width() > self.pano_view.source_width:
+                self.pano_view.set_picture(image_id, picture, heading(self.details) or 0.0)
+                self.picture.hide()
+                self.pano_view.show()
+            return
+        if self.pano_view.image_id == image_id:
+            return  # a panorama on show; a picture of another shape does not replace it
+        self.pano_view.hide()
+        self.picture.show()
+        pixmap = QPixmap.fromImage(picture)
         if image_id in self._outlines:
             pixmap = outlined(pixmap, self._outlines[image_id])
         self._pixmap = pixmap
@@ -352,6 +428,22 @@ class ImagePanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._scale()
+
+    def image_view(self, yaw: float | None = None, pitch: float | None = 0.0, fov: float | None = None) -> QImage:
+        """Set the panorama's view (None keeps a value) and return what the panel shows of the open image:
+        the view of a panorama, the picture as shown of other images; the null QImage before it arrives."""
+        if self.details is None:
+            return QImage()
+        image_id = str(self.details.get("id"))
+        if self._pano and self.pano_view.image_id == image_id:
+            self.pano_view.set_view(yaw, pitch, fov)
+            return QImage(self.pano_view.frame())
+        if self._pixmap is not None and self.picture.pixmap() is not None:
+            return self.picture.pixmap().toImage()
+        return QImage()
+
+    def _show_playing(self, playing: bool) -> None:
+        self.play_button.setText(self.tr("■ Stop") if playing else self.tr("▶ Play"))
 
     # -- actions -----------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ core/mvt_decode.py.
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsMapLayer
-from qgis.PyQt.QtCore import QMetaType, QVariant
+from qgis.PyQt.QtCore import QMetaType, QPointF, QVariant
+from qgis.PyQt.QtGui import QMouseEvent
 
 QGIS_VERSION = Qgis.QGIS_VERSION  # "3.40.6-Bratislava"
 QGIS_VERSION_INT = Qgis.QGIS_VERSION_INT  # 34006
@@ -58,3 +59,16 @@ def has_api_header_auth() -> bool:
     configuration on every version (qgis_glue/token_store.py says why).
     """
     return "APIHeader" in QgsApplication.authManager().authMethodsKeys()
+
+
+# Qt 6 gives mouse events position() (QSinglePointEvent); Qt 5.15's QMouseEvent has
+# only localPos() (its wheel events have both).
+_QT6_POINTER_EVENTS = hasattr(QMouseEvent, "position")
+
+
+def mouse_position(event) -> QPointF:
+    """Where a QMouseEvent happened, in the receiving widget's coordinates."""
+    if _QT6_POINTER_EVENTS:
+        return event.position()
+    else:
+        return event.localPos()

@@ -7,13 +7,17 @@ request also cancels the previous task.
 
 from __future__ import annotations
 
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
+from ..core.panorama import is_panorama
 from ..errors import InvalidTokenError, MapillaryError, NetworkError, NotFoundError, RateLimitError
 from .images import ImageService
 from .tasks import CallableTask, run_in_background
 
 THUMB_FIRST, THUMB_FULL = 256, 1024
+PANO_FIRST, PANO_FULL = 1024, 2048  # a panorama shows a part of its picture: 256 px would be a blur
+PLAY_INTERVAL_MS = 500  # playback: about two images a second (slower when the network is)
+PLAY_AHEAD = 2  # playback: the next images fetched ahead
 PLACE_PICTURES = 48  # the pictures fetched for a place's strip (the best; the count says how many see it)
 
 
@@ -34,6 +38,7 @@ class ImageController(QObject):
     failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
     place_shown = pyqtSignal(float, float, list)  # lon, lat, the images that see it (core/seeing.py), best first
     others_shown = pyqtSignal(str, list)  # image id, the images of other sequences at its place, oldest first
+    playing = pyqtSignal(bool)  # playback started (True) or stopped (False)
 
     def __init__(self, service: ImageService, parent: QObject | None = None):
         super().__init__(parent)
@@ -45,11 +50,45 @@ class ImageController(QObject):
         self._strip: CallableTask | None = None  # a feature's picture strip: outlives clicks on its images
         self._others: CallableTask | None = None  # "same place, other dates" of the image on show
         self.match = None  # the filters' image matcher (the plugin sets it): places and other dates obey it
+        self._waiting = False  # the latest request is not answered yet
+        self._play_timer = QTimer(self)
+        self._play_timer.setInterval(PLAY_INTERVAL_MS)
+        self._play_timer.timeout.connect(self._play_tick)
+
+    # -- playback ---------------------------------------------------------------------
+
+    def is_playing(self) -> bool:
+        return self._play_timer.isActive()
+
+    def toggle_play(self) -> None:
+        if self.is_playing():
+            self.stop_play()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        """Walk forward along the sequence of the open image, an image each PLAY_INTERVAL_MS (or as soon
+        as the last one is there), until its end, `stop_play`, or any other request."""
+        if self.current is None or self.is_playing():
+            return
+        self._play_timer.start()
+        self.playing.emit(True)
+        self._load_ahead(self.current)
+
+    def stop_play(self) -> None:
+        if self.is_playing():
+            self._play_timer.stop()
+            self.playing.emit(False)
+
+    def _play_tick(self) -> None:
+        if not self._waiting:  # the last step's image is on show: take the next
+            self._step(1)
 
     # -- requests ---------------------------------------------------------------------
 
     def identify(self, lon: float, lat: float, tolerance_m: float, feature_layers=(), match=None) -> None:
         """The nearest image (passing `match`), or map feature of `feature_layers` ((tileset, layer) pairs)."""
+        self.stop_play()
         if self._strip is not None:
             self._strip.forget()
             self._strip = None
@@ -80,6 +119,7 @@ class ImageController(QObject):
 
     def images_of(self, lon: float, lat: float, max_distance: float = 30.0) -> None:
         """The images that see a place, best first (`place_shown`), then their pictures (`thumbnail`)."""
+        self.stop_play()
         if self._strip is not None:
             self._strip.forget()
             self._strip = None
@@ -88,10 +128,15 @@ class ImageController(QObject):
             lon, lat, max_distance, match=match, cancelled=task.cancel_event)))
 
     def open_image(self, image_id) -> None:
+        self.stop_play()
         self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
 
     def step(self, step: int) -> None:
-        """Show the previous (-1) or next (+1) image of the current one's sequence."""
+        """Show the previous (-1) or next (+1) image of the current one's sequence (playback stops)."""
+        self.stop_play()
+        self._step(step)
+
+    def _step(self, step: int) -> None:
         current = self.current
         if current is None:
             return
@@ -106,6 +151,7 @@ class ImageController(QObject):
         self.cancel()
         self._generation += 1
         generation = self._generation
+        self._waiting = True
         self.busy.emit(True)
         task = CallableTask(description, work,
                             lambda details, error: self._answered(generation, details, error, keep_when_none))
@@ -116,11 +162,14 @@ class ImageController(QObject):
         self._tasks = [t for t in self._tasks if t.running()]
         if generation != self._generation:
             return  # a later request wins
+        self._waiting = False
         self.busy.emit(False)
         if error is not None:
+            self.stop_play()
             self.failed.emit(error_kind(error), _message(error))
             return
         if details is None:
+            self.stop_play()  # the end of the sequence
             if not keep_when_none:
                 self.current = None
                 self.nothing.emit()
@@ -156,28 +205,46 @@ class ImageController(QObject):
             details, match=match, cancelled=task.cancel_event), done)
         run_in_background(self._others)
 
+    def sizes(self, details: dict) -> tuple:
+        """The picture sizes shown of an image, the quick one first: panoramas 1024 then 2048 px,
+        other images 256 px then the full size (Options)."""
+        return (PANO_FIRST, PANO_FULL) if is_panorama(details) else (THUMB_FIRST, self.full_size)
+
     def _load_thumbnails(self, generation: int, details: dict) -> None:
-        """256 px first (fast), then the full size; then warm the cache with the neighbours."""
-        image_id, full = details["id"], self.full_size
+        """The quick size first, then the full one; then warm the cache with the neighbours."""
+        image_id, sizes = details["id"], self.sizes(details)
+        steps = range(1, PLAY_AHEAD + 1) if self.is_playing() else (-1, 1)
 
         def work(task):
-            for size in (THUMB_FIRST, full):
+            for size in sizes:
                 if task.cancel_event.is_set():
                     return None
                 data = self.service.thumbnail(image_id, size)
                 self._deliver(generation, image_id, data)
-            for step in (-1, 1):  # prefetch: the next click on prev/next shows at once
-                try:
-                    neighbour = self.service.neighbour(details, step)
-                    if neighbour is not None and not task.cancel_event.is_set():
-                        self.service.details(neighbour)
-                        self.service.thumbnail(neighbour, full)
-                except MapillaryError:
-                    pass  # only a prefetch: the step itself will say what is wrong
+            self._prefetch(details, steps, task)  # the next click on prev/next (or playback) shows at once
             return None
 
         task = CallableTask("Loading a Mapillary picture", work,
                             lambda result, error: self._thumbs_done(generation, error))
+        self._tasks.append(task)
+        run_in_background(task)
+
+    def _prefetch(self, details: dict, steps, task) -> None:
+        """Details and the picture of the images `steps` away (-1 the previous, 2 the one after next)."""
+        for step in steps:
+            try:
+                neighbour = self.service.neighbour(details, step)
+                if neighbour is None or task.cancel_event.is_set():
+                    continue
+                found = self.service.details(neighbour)  # panoramas: the quick size; others: the full one
+                self.service.thumbnail(neighbour, self.sizes(found)[0 if is_panorama(found) else -1])
+            except MapillaryError:
+                pass  # only a prefetch: the step itself will say what is wrong
+
+    def _load_ahead(self, details: dict) -> None:
+        """When playback starts: the images ahead, before the first tick asks for them."""
+        task = CallableTask("Loading Mapillary pictures ahead", lambda task: self._prefetch(
+            details, range(1, PLAY_AHEAD + 1), task), lambda result, error: None)
         self._tasks.append(task)
         run_in_background(task)
 
@@ -195,6 +262,7 @@ class ImageController(QObject):
         self._tasks = []
 
     def shutdown(self) -> None:
+        self.stop_play()
         self._generation += 1
         self.cancel()
         if self._strip is not None:

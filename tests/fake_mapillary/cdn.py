@@ -1,10 +1,10 @@
 """Signed, expiring thumbnail URLs in the style of Meta's CDN (the pictures they serve: pictures.py)."""
 
 import base64
+import binascii
 import hashlib
 import hmac
 import secrets
-import binascii
 import time
 from typing import Optional
 from urllib.parse import urlencode

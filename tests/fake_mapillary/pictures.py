@@ -67,7 +67,7 @@ class Pictures:
     def __init__(self):
         self._lock = threading.Lock()
         self._flat: Optional[bytes] = None
-        self._panoramas: "OrderedDict[tuple, bytes]" = OrderedDict()
+        self._panoramas: OrderedDict[tuple, bytes] = OrderedDict()
         self._served: dict[str, dict[Optional[str], bytes]] = {}
 
     def serve(self, image_id, data: bytes, field: Optional[str] = None) -> None:

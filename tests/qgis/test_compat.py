@@ -123,3 +123,14 @@ def test_the_ogr_provider_reads_the_session_store_exactly(tmp_path, monkeypatch)
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_mouse_position_on_this_qt(qtbot):
+    """Qt 5 mouse events have no position() (compat takes localPos()); Qt 6 ones do."""
+    from qgis.PyQt.QtCore import QT_VERSION_STR, QEvent, QPointF, Qt
+    from qgis.PyQt.QtGui import QMouseEvent
+
+    assert compat._QT6_POINTER_EVENTS == (int(QT_VERSION_STR.split(".")[0]) >= 6)
+    event = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(12.5, 7.0), Qt.MouseButton.LeftButton,
+                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    assert compat.mouse_position(event) == QPointF(12.5, 7.0)

@@ -109,3 +109,11 @@ def test_qvariant_type_only_in_compat_branch_before_qgis_3_38():
     assert [f.code for f in check_source(newer, "mapillary_qgis/qgis_glue/compat.py")] == ["QT608"]
     elsewhere = "INT = QVariant.Type.Int\n" + COMPAT_SWITCH.format("2")
     assert [f.line for f in check_source(elsewhere, "mapillary_qgis/qgis_glue/compat.py")] == [1]
+
+
+def test_event_positions_only_in_compat_branch_for_qt5():
+    switch = "if _QT6_POINTER_EVENTS:\n    p = event.position()\nelse:\n    p = event.localPos()\n"
+    assert check_source(switch, "mapillary_qgis/qgis_glue/compat.py") == []
+    assert [f.code for f in check_source(switch, "mapillary_qgis/gui/pano_view.py")] == ["QT606"]
+    wrong_way = "if _QT6_POINTER_EVENTS:\n    p = event.localPos()\nelse:\n    p = event.position()\n"
+    assert [f.code for f in check_source(wrong_way, "mapillary_qgis/qgis_glue/compat.py")] == ["QT606"]

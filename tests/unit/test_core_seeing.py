@@ -86,8 +86,9 @@ def test_field_of_view_from_graph_camera_fields():
     assert fov_from_camera("perspective", [0.8, 0, 0]) == pytest.approx(2 * math.degrees(math.atan(1 / 1.6)))
     assert fov_from_camera("perspective", [0.8, 0, 0], 3000, 4000) < fov_from_camera("perspective", [0.8, 0, 0])
     assert fov_from_camera("spherical", None) == fov_from_camera("equirectangular", []) == 360.0
-    for bad in ([], None, ["x"], [0], [-1], [float("nan")]):
+    for bad in ([], None, ["x"], [0], [-1], [float("nan")], {"0": 0.8}, "0.8", [10**400]):
         assert fov_from_camera("perspective", bad) is None
+    assert fov_from_camera("perspective", [0.8], [3000], "4000") == fov_from_camera("perspective", [0.8])
     assert fov_from_camera("unknown-kind", [0.8]) is None
 
 
