@@ -19,7 +19,7 @@ from ..errors import ApiError, NotFoundError
 
 IMAGE_FIELDS = (
     "id", "captured_at", "compass_angle", "computed_compass_angle", "geometry", "computed_geometry",
-    "creator", "make", "model", "camera_type", "is_pano", "sequence", "organization",
+    "creator", "make", "model", "camera_type", "camera_parameters", "is_pano", "sequence", "organization",
     "width", "height", "altitude", "quality_score", "thumb_256_url", "thumb_1024_url",
 )
 MAP_FEATURE_FIELDS = (

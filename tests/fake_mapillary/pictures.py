@@ -4,7 +4,7 @@ A panorama is equirectangular (2:1) and coloured by *compass direction*, so a
 test knows what a view must show whatever the image's compass angle: its
 centre column looks along `compass_angle`, as Mapillary's do. Around the
 horizon (within 20° of it) the colour says where it looks: red towards north,
-green east, blue south, yellow west (each ±45°), with a dark line every 30°;
+green east, blue south, yellow west (each ±45°), with a dark line at 15°, 45°, 75°, ...;
 above, sky blue and, higher than 45°, white (the top); below, grey ground and,
 lower than -45°, black.
 """
@@ -32,7 +32,7 @@ def panorama_rgb(width: int, heading: float) -> np.ndarray:
     lat = 90.0 - (np.arange(height) + 0.5) / height * 180.0
     quadrant = (((bearing + 45.0) % 360.0) // 90.0).astype(int) * 90
     band = np.array([DIRECTION_COLOURS[q] for q in quadrant], dtype=np.uint8)
-    band[np.abs((bearing + 15.0) % 30.0 - 15.0) < 0.6] //= 3  # a dark line every 30°
+    band[np.abs(bearing % 30.0 - 15.0) < 0.6] //= 3  # a dark line every 30°, halfway between the cardinals
     rgb = np.empty((height, width, 3), dtype=np.uint8)
     for rows, colour in ((lat > 45, TOP), ((lat > 20) & (lat <= 45), SKY), ((lat < -20) & (lat >= -45), GROUND),
                          (lat < -45, BOTTOM)):
