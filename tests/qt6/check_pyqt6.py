@@ -71,11 +71,17 @@ def import_every_module() -> None:
     RESULT["import_failures"] = failures
 
 
-def png(colour: str, width: int = 320, height: int = 240) -> bytes:
+def png(colour: str, width: int = 320, height: int = 240, right: str | None = None) -> bytes:
+    """A picture of one colour (`right`: the right half in another)."""
     from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
+    from qgis.PyQt.QtGui import QPainter
 
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor(colour))
+    if right is not None:
+        painter = QPainter(image)
+        painter.fillRect(width // 2, 0, width - width // 2, height, QColor(right))
+        painter.end()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -249,6 +255,7 @@ def check_image_panel(app: QApplication) -> None:
         failed = pyqtSignal(str, str)
         place_shown = pyqtSignal(float, float, list)
         others_shown = pyqtSignal(str, list)
+        playing = pyqtSignal(bool)
 
         def __init__(self):
             super().__init__()
@@ -262,6 +269,9 @@ def check_image_panel(app: QApplication) -> None:
 
         def thumbnails(self, ids):
             self.calls.append(("thumbnails", list(ids)))
+
+        def toggle_play(self):
+            self.calls.append(("play",))
 
     controller = Controller()
     panel = ImagePanel(controller, on_set_token=lambda: None, on_zoom=lambda details: None)
@@ -317,7 +327,46 @@ def check_image_panel(app: QApplication) -> None:
     check("panel: an error and its hint", "Wait a minute" in panel.error_label.text(), panel.error_label.text())
     controller.nothing.emit()
     check("panel: nothing here", panel.error_label.property("kind") == "nothing", panel.error_label.text())
+    check_panorama(app, panel, controller, details)
     panel.close()
+
+
+def check_panorama(app, panel, controller, details) -> None:
+    """A panorama (its west half red, east half blue: the centre column looks east) in the view."""
+    from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, Qt
+    from qgis.PyQt.QtGui import QMouseEvent
+    from qgis.PyQt.QtTest import QTest
+
+    pano = dict(details, id="178993950747699", camera_type="spherical", is_pano=True, compass_angle=90.0)
+    controller.shown.emit(pano)
+    controller.thumbnail.emit(pano["id"], png("#d02020", 512, 256, right="#2020d0"))
+    spin(app, 10)
+    view = panel.pano_view
+
+    def centre(image):
+        return QColor(image.pixel(image.width() // 2, image.height() // 2)).name()
+
+    north, south = panel.image_view(yaw=45), panel.image_view(yaw=135)
+    check("panorama: the view looks where yaw says", view.isVisible() and centre(north) == "#d02020"
+          and centre(south) == "#2020d0", [view.isVisible(), centre(north), centre(south)])
+    view.set_view(yaw=90, pitch=0, fov=80)
+    start = QPoint(view.width() // 2, view.height() // 2)
+    QTest.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QApplication.sendEvent(view, QMouseEvent(QEvent.Type.MouseMove, QPointF(start.x() + view.width() / 2, start.y()),
+                                             Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                                             Qt.KeyboardModifier.NoModifier))
+    QTest.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    check("panorama: a drag turns it (mouse positions under Qt 6)", abs(view.yaw - 50.0) < 0.5, view.yaw)
+    controller.calls.clear()
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Left)
+    QTest.keyClick(view, Qt.Key.Key_Minus)
+    check("panorama: arrow keys turn the view, not the sequence; minus zooms out",
+          controller.calls == [] and abs(view.yaw - 40.0) < 0.5 and view.fov > 80, [controller.calls, view.yaw])
+    panel.play_button.click()
+    controller.playing.emit(True)
+    check("panorama: Play asks the controller and turns into Stop",
+          controller.calls == [("play",)] and "Stop" in panel.play_button.text(), panel.play_button.text())
 
 
 def main() -> int:

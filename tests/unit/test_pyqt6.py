@@ -22,7 +22,10 @@ CHECKS = {
     "panel: busy bar", "panel: the feature strip has a place for each picture", "panel: the picture with its outline",
     "panel: the details", "panel: the controller was asked for the strip's pictures",
     "panel: next, a strip click and the arrow key", "panel: copy id", "panel: an error and its hint",
-    "panel: nothing here",
+    "panel: nothing here", "panorama: the view looks where yaw says",
+    "panorama: a drag turns it (mouse positions under Qt 6)",
+    "panorama: arrow keys turn the view, not the sequence; minus zooms out",
+    "panorama: Play asks the controller and turns into Stop",
 }
 
 
