@@ -352,7 +352,66 @@ def step_filtered():
     restored = plugin().filtering.filters
     result["filters_restored"] = restored == saved
     ok = passed and restored == saved and saved.panoramas == "only"
-    finish(ok and plugin().toolbar.isVisible(), "" if ok else "the filter did not apply or was not restored")
+    if not (ok and plugin().toolbar.isVisible()):
+        return finish(False, "the filter did not apply or was not restored")
+    step_panorama(features)
+
+
+def step_panorama(features):
+    """Open one of the filtered panoramas and look around in it: along its compass angle, then behind."""
+    if not features:
+        return finish(False, "no panorama passed the filter")
+    target = features[len(features) // 2]
+    result["panorama"] = target["id"]
+    plugin().open_image(target["id"])
+    later(500, lambda: wait_for_panorama(str(target["id"]), 60))
+
+
+def wait_for_panorama(image_id, tries):
+    view = plugin().image_panel.pano_view
+    if (view.image_id != image_id or view.source_width < 2048) and tries > 0:
+        return later(500, lambda: wait_for_panorama(image_id, tries - 1))
+    if view.image_id != image_id:
+        return finish(False, "the panorama did not open in the panorama view")
+    plugin()._zoom_to(plugin().image_panel.details)  # as "Zoom to" does: the cone at street scale
+    later(3000, lambda: shoot_panorama(image_id))
+
+
+def shoot_panorama(image_id):
+    view = plugin().image_panel.pano_view
+    ahead = view.yaw
+    shots = []
+    for yaw in (ahead, ahead + 180):
+        plugin().image_view(yaw=yaw, pitch=5.0, fov=90.0)
+        for _ in range(5):
+            QgsApplication.processEvents()
+        shots.append(iface.mainWindow().grab())
+    path = RUN_DIR / "screenshot-pano.png"
+    side_by_side(shots).save(str(path))
+    cone = plugin().marker.shown
+    result["steps"].append({"step": "panorama", "image": image_id, "looked": [round(ahead, 1), round(ahead + 180, 1)],
+                            "cone": None if cone is None else [round(cone[2] or 0, 1), round(cone[3], 1)],
+                            "screenshot": str(path)})
+    behind = (ahead + 180) % 360
+    turned = cone is not None and cone[2] is not None and abs((cone[2] - behind + 180) % 360 - 180) < 1
+    finish(turned, "" if turned else "the view cone on the map did not turn with the view")
+
+
+def side_by_side(pixmaps):
+    """The screenshots next to each other, at half size (one file, two directions)."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QPainter, QPixmap
+
+    halves = [p.scaledToWidth(p.width() // 2, Qt.TransformationMode.SmoothTransformation) for p in pixmaps]
+    joined = QPixmap(sum(h.width() for h in halves) + 8 * (len(halves) - 1), max(h.height() for h in halves))
+    joined.fill(Qt.GlobalColor.white)
+    painter = QPainter(joined)
+    x = 0
+    for half in halves:
+        painter.drawPixmap(x, 0, half)
+        x += half.width() + 8
+    painter.end()
+    return joined
 
 
 later(1000, step_show)
