@@ -18,6 +18,7 @@ from ..qgis_glue.compat import mouse_position
 TURN_KEYS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1), Qt.Key.Key_Down: (0, -1)}
 ZOOM_KEYS = {Qt.Key.Key_Plus: 1 / 1.15, Qt.Key.Key_Equal: 1 / 1.15, Qt.Key.Key_Minus: 1.15}
 COMPASS_RADIUS = 22
+DRAG_FULL_PIXELS = 500_000  # a larger view is drawn at half size while dragged (sharp again on release)
 CONE = "#ff6d00"  # the map marker's orange
 
 
@@ -84,18 +85,23 @@ class PanoramaView(QWidget):
         if self._reprojector is None:
             return QImage()
         width, height = (self.width(), self.height()) if self.width() > 1 and self.height() > 1 else (640, 400)
+        image = QImage(self._view(width, height))
+        painter = QPainter(image)
+        self._draw_compass(painter, width)
+        painter.end()
+        return image
+
+    def _view(self, width: int, height: int) -> QImage:
+        """The reprojected picture, `width` x `height`, kept until the view or picture changes."""
         key = (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector))
         if self._frame is None or self._frame[0] != key:
-            image = image_of(self._reprojector.render(width, height, self.yaw, self.pitch, self.fov))
-            self._draw_compass(image)
-            self._frame = (key, image)
+            self._frame = (key, image_of(self._reprojector.render(width, height, self.yaw, self.pitch, self.fov)))
         return self._frame[1]
 
-    def _draw_compass(self, image: QImage) -> None:
+    def _draw_compass(self, painter: QPainter, width: int) -> None:
         """North up, the orange wedge where the view looks and how wide, in the top right corner."""
-        painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        centre = QPointF(image.width() - COMPASS_RADIUS - 8, COMPASS_RADIUS + 8)
+        centre = QPointF(width - COMPASS_RADIUS - 8, COMPASS_RADIUS + 8)
         painter.setPen(QPen(QColor(255, 255, 255, 220), 1.5))
         painter.setBrush(QBrush(QColor(0, 0, 0, 130)))
         painter.drawEllipse(centre, COMPASS_RADIUS, COMPASS_RADIUS)
@@ -114,15 +120,17 @@ class PanoramaView(QWidget):
         painter.setFont(font)
         painter.drawText(QRectF(centre.x() - 8, centre.y() - COMPASS_RADIUS, 16, 12),
                          int(Qt.AlignmentFlag.AlignCenter), "N")
-        painter.end()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
-        frame = self.frame()
-        if frame.isNull():
+        if self._reprojector is None or self.width() < 2 or self.height() < 2:
             painter.fillRect(self.rect(), QColor("#202020"))
+        elif self._drag is not None and self.width() * self.height() > DRAG_FULL_PIXELS:
+            painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2))  # keeps up with the hand
+            self._draw_compass(painter, self.width())
         else:
-            painter.drawImage(0, 0, frame)
+            painter.drawImage(0, 0, self._view(self.width(), self.height()))
+            self._draw_compass(painter, self.width())
         painter.end()
 
     # -- mouse and keys ----------------------------------------------------------------
@@ -145,6 +153,7 @@ class PanoramaView(QWidget):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._drag = None
         self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.update()  # sharp again
 
     def wheelEvent(self, event) -> None:  # noqa: N802 (Qt API)
         notches = event.angleDelta().y() / 120.0

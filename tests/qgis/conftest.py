@@ -90,3 +90,29 @@ def server(fake_env):
     running = start_tile_server(fake_env)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def service(fake_env, tmp_path):
+    """An ImageService on the fake, with its own thumbnail cache."""
+    from mapillary_qgis.core.thumbnails import ThumbnailCache
+    from mapillary_qgis.core.tile_source import TileSource
+    from mapillary_qgis.qgis_glue.images import ImageService
+
+    client = Client(fake_env.token, graph_url=fake_env.graph_url, tiles_url=fake_env.tiles_url, max_retries=0)
+    return ImageService(client, TileSource(client), ThumbnailCache(tmp_path / "thumbs"))
+
+
+@pytest.fixture
+def panel(qtbot, service):
+    """The Image tab on its own, shown, with a controller on `service`."""
+    from mapillary_qgis.gui.image_panel import ImagePanel
+    from mapillary_qgis.qgis_glue.image_controller import ImageController
+
+    controller = ImageController(service)
+    widget = ImagePanel(controller, on_set_token=lambda: None, on_zoom=lambda details: None)
+    widget.resize(400, 600)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    controller.shutdown()

@@ -9,34 +9,13 @@ from qgis.PyQt.QtGui import QImage
 
 import mapillary_qgis
 from mapillary_qgis.client import Client
-from mapillary_qgis.core.thumbnails import ThumbnailCache
 from mapillary_qgis.core.tile_source import TileSource
-from mapillary_qgis.gui.image_panel import ImagePanel
-from mapillary_qgis.qgis_glue.image_controller import ImageController
-from mapillary_qgis.qgis_glue.images import ImageService
 from tests.fake_mapillary.dataset import DEMO_CENTER
 from tests.fake_mapillary.tilemath import tile_for
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 CX, CY = tile_for(*DEMO_CENTER, 14)
 FIXTURE_SEQUENCE = "7nfcwfvjdtphz7yj6zat6a"
-
-
-@pytest.fixture
-def service(fake_env, tmp_path):
-    client = Client(fake_env.token, graph_url=fake_env.graph_url, tiles_url=fake_env.tiles_url, max_retries=0)
-    return ImageService(client, TileSource(client), ThumbnailCache(tmp_path / "thumbs"))
-
-
-@pytest.fixture
-def panel(qtbot, service):
-    controller = ImageController(service)
-    widget = ImagePanel(controller, on_set_token=lambda: None, on_zoom=lambda details: None)
-    widget.resize(400, 600)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    controller.shutdown()
 
 
 def an_image_in_the_middle(fake):

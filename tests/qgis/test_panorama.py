@@ -18,8 +18,6 @@ from mapillary_qgis.core.panorama import FOV_DEFAULT, FOV_MAX, FOV_MIN
 from mapillary_qgis.core.seeing import fov_from_camera
 from tests.fake_mapillary.pictures import DIRECTION_COLOURS, TOP, gradient_rgb, jpeg
 
-from .test_identify import panel, service  # noqa: F401 (fixtures)
-
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 MERCATOR = QgsCoordinateReferenceSystem("EPSG:3857")
 WAIT = 15000
