@@ -10,6 +10,7 @@ A 2048 x 1024 JPEG panorama (the fake's synthetic one) in the Image tab's
 - a drag (mouse events; yaw and pitch change every frame: a new lookup table
   each time; a view over 500,000 pixels is drawn at half size while dragged),
 - a turn along the horizon (yaw only: the table is reused; full size),
+- the smooth (bilinear) frame drawn once the view has stopped moving,
 over FRAMES frames; and the GUI thread's time to take the picture when it
 arrives (JPEG decode, pixel copy, first frame).
 
@@ -43,21 +44,22 @@ def main() -> None:
     data = jpeg(panorama_rgb(2048, 123.0))
     view = PanoramaView()
     result = {"frames": FRAMES, "sizes": {}}
+    view.resize(*SIZES[0])
+    view.show()
+    app.processEvents()
     arrive = []
-    for _ in range(5):
+    for i in range(5):
         started = time.perf_counter()
         picture = QImage.fromData(data)
-        view.set_picture("1", picture, 123.0)
-        view.resize(*SIZES[0])
-        view.frame()
+        view.set_picture(str(i), picture, 123.0)
+        view.repaint()
         arrive.append((time.perf_counter() - started) * 1000)
     result["picture_arrives_ms"] = statistics.median(arrive)
-    view.show()
     for width, height in SIZES:
         view.resize(width, height)
         app.processEvents()
         timings = {}
-        for kind in ("drag", "turn"):
+        for kind in ("drag", "turn", "still"):
             frames = []
             start = QPoint(width // 2, height // 2)
             if kind == "drag":
@@ -69,8 +71,13 @@ def main() -> None:
                     QApplication.sendEvent(view, QMouseEvent(
                         QEvent.Type.MouseMove, where, Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
                         Qt.KeyboardModifier.NoModifier))
-                else:
+                elif kind == "turn":
                     view.set_view(yaw=view.yaw + 1.3)
+                else:  # the view came to rest: the settle timer's work, timed on its own
+                    view.set_view(yaw=view.yaw + 1.3)
+                    view.repaint()
+                    started = time.perf_counter()
+                    view._settled()
                 view.repaint()
                 frames.append((time.perf_counter() - started) * 1000)
             if kind == "drag":

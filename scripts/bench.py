@@ -380,22 +380,23 @@ def pano_bench(repeats: int) -> list:
         runs.append(json.loads(lines[-1][len("RESULT "):]))
         print(f"  panorama run {i + 1}: drag 640x400 {runs[-1]['sizes']['640x400']['drag']['median_ms']:.1f} ms",
               flush=True)
-    rows = ["| View size | drag: median / p95 / max | turn: median / p95 / max | Goal (median) | |",
-            "|---|---:|---:|---:|---|"]
+    rows = ["| View size | drag: median / p95 / max | turn: median / p95 / max | still (smooth) | Goal (median) | |",
+            "|---|---:|---:|---:|---:|---|"]
     for size in runs[0]["sizes"]:
         cells = []
-        for kind in ("drag", "turn"):
+        for kind in ("drag", "turn", "still"):
             worst = max(runs, key=lambda r: r["sizes"][size][kind]["median_ms"])["sizes"][size][kind]
             cells.append(f"{worst['median_ms']:.1f} / {worst['p95_ms']:.1f} / {worst['max_ms']:.1f} ms")
         high = max(r["sizes"][size]["drag"]["median_ms"] for r in runs)
         verdict = "met" if high < PANO_GOAL_MS else "**MISSED**"
         rows.append(f"| {size}{' (the panel)' if size in PANEL_SIZES else ''} | {cells[0]} | {cells[1]} "
-                    f"| < {PANO_GOAL_MS:g} ms | {verdict} |")
+                    f"| {cells[2]} | < {PANO_GOAL_MS:g} ms | {verdict} |")
     arrives = max(r["picture_arrives_ms"] for r in runs)
     rows += ["", f"A 2048 x 1024 panorama, {runs[0]['frames']} frames per size and kind, each a synchronous repaint "
              f"(reprojection, compass, painting) after a view change; a drag (mouse events) changes yaw and pitch "
              f"every frame (a new lookup table; views over 500,000 pixels are drawn at half size while dragged), "
-             f"a turn only yaw. The worst of {repeats} fresh processes. Taking the 2048 picture when "
+             f"a turn only yaw; once the view is still for 120 ms it is drawn again, smooth (bilinear), once. "
+             f"The goal is judged on drags. The worst of {repeats} fresh processes. Taking the 2048 picture when "
              f"it arrives (JPEG decode, pixels, first frame) blocks the GUI thread {arrives:.1f} ms. Machine: "
              f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M %Z')}."]
     text = "\n".join(rows) + "\n"

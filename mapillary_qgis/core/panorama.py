@@ -10,10 +10,12 @@ A view is the picture a pinhole camera standing at the panorama's centre
 would take: `yaw` (compass degrees, 0 = north, clockwise), `pitch` (degrees
 up) and `fov` (the horizontal field of view in degrees). `Reprojector`
 turns one panorama into views with lookup tables: for each pixel of the
-view, the pixel of the panorama it shows (nearest neighbour). The table
-depends on the view's size, pitch and field of view; turning left or right
-only shifts its columns, so a drag along the horizon costs one addition, a
-modulo and a gather per pixel.
+view, the place in the panorama it shows. The table depends on the view's
+size, pitch and field of view; turning left or right only shifts its
+columns, so a drag along the horizon costs one addition, a modulo and a
+gather per pixel (the nearest pixel). A still view is drawn `smooth`:
+bilinear, the four neighbours blended in 8-bit fixed point on the packed
+pixels, two channels at a time (about five times the nearest's cost).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ PITCH_LIMIT = 85.0
 _PANORAMA_TYPES = ("spherical", "equirectangular")
 _FLAT_TYPES = ("perspective", "fisheye", "brown", "fisheye_opencv", "radial")
 _ASPECT = (1.9, 2.1)  # an equirectangular picture is 2:1; anything else is shown flat
+_LANES = np.uint32(0x00FF00FF)  # two 8-bit channels of a packed pixel, each with 8 bits of room above it
+_HALVES = np.uint32(0x00800080)  # a half in each lane, to round a blend instead of truncating it
 
 
 def is_panorama(details: dict) -> bool:
@@ -81,25 +85,47 @@ class Reprojector:
         self.height, self.width = pixels.shape
         self.heading = float(heading_deg) % 360.0
         self._flat = np.ascontiguousarray(pixels).reshape(-1)
-        self._table: Optional[tuple] = None  # (key, row offsets, column of yaw = heading)
+        self._table: Optional[tuple] = None  # (key, nearest rows, columns, upper rows, weights of the lower)
 
-    def render(self, width: int, height: int, yaw: float, pitch: float, fov: float) -> np.ndarray:
-        """The (height, width) view looking at compass `yaw`, `pitch` up, `fov` wide (clamped as `clamp_view`)."""
+    def render(self, width: int, height: int, yaw: float, pitch: float, fov: float,
+               smooth: bool = False) -> np.ndarray:
+        """The (height, width) view looking at compass `yaw`, `pitch` up, `fov` wide (clamped as `clamp_view`):
+        each pixel the nearest of the panorama's, or with `smooth` its four nearest blended (bilinear)."""
         if width <= 0 or height <= 0:
             raise ValueError("a view needs a positive size")
         yaw, pitch, fov = clamp_view(yaw, pitch, fov)
-        rows, columns = self._lookup(width, height, round(pitch, 3), round(fov, 3))
+        rows, columns, top, down = self._lookup(width, height, round(pitch, 3), round(fov, 3))
         shift = ((yaw - self.heading) / 360.0 % 1.0) * self.width
+        if smooth and self.height > 1:
+            return self._blend(columns, shift, top, down)
         index = np.add(columns, np.float32(shift)).astype(np.int32)
         np.remainder(index, self.width, out=index)
         index += rows
         return self._flat.take(index)
 
+    def _blend(self, columns: np.ndarray, shift: float, top: np.ndarray, down: np.ndarray) -> np.ndarray:
+        """Bilinear: per view pixel the two columns either side of its place and the two rows above and below."""
+        # Pixel centres are at .5: the place's offset from the centre on its left, in 256ths of a pixel.
+        fixed = np.add(columns, np.float32(shift - 0.5))
+        fixed *= np.float32(256.0)
+        fixed = fixed.astype(np.int32)
+        right = (fixed & 255).view(np.uint32)
+        fixed >>= 8  # an arithmetic shift: floor, also left of column 0
+        left = np.remainder(fixed, self.width, out=fixed)
+        other = left + 1
+        other[other == self.width] = 0  # the panorama wraps around
+        flat = self._flat
+        upper = _mix(flat.take(top + left), flat.take(top + other), right)
+        lower = top + self.width
+        return _mix(upper, _mix(flat.take(lower + left), flat.take(lower + other), right), down)
+
     def _lookup(self, width: int, height: int, pitch: float, fov: float) -> tuple:
-        """Per view pixel: the panorama row's offset (row * W) and the column (float) when yaw is the heading."""
+        """Per view pixel, where it looks in the panorama when yaw is the heading: the nearest row's offset
+        (row * W), the column (float), and for blending the offset of the row above the place and the
+        place's distance below it (0..256)."""
         key = (width, height, pitch, fov)
         if self._table is not None and self._table[0] == key:
-            return self._table[1], self._table[2]
+            return self._table[1:]
         focal = np.float32((width / 2.0) / math.tan(math.radians(fov) / 2.0))
         # The view is symmetric about its centre column: the right half (x >= 0) is computed, the left mirrored.
         xs = np.arange(width, dtype=np.float32) + np.float32(0.5 - width / 2.0)
@@ -118,16 +144,45 @@ class Reprojector:
             half = np.arctan(x / (across + ray_ahead))
         half = np.nan_to_num(half, nan=np.float32(math.pi / 2.0))
         right = half * np.float32(self.width / math.pi) + np.float32(self.width / 2.0)
-        right_rows = ((np.float32(0.5) - lat * np.float32(1.0 / math.pi)) * np.float32(self.height)).astype(np.int32)
+        place = (np.float32(0.5) - lat * np.float32(1.0 / math.pi)) * np.float32(self.height)  # rows from the top
+        right_rows = place.astype(np.int32)
         np.clip(right_rows, 0, self.height - 1, out=right_rows)
         right_rows *= self.width
+        # Blending: the row centre above the place (never the last row, whose pair would fall off the picture).
+        place -= np.float32(0.5)
+        np.clip(place, 0, max(self.height - 1, 0), out=place)
+        right_top = np.minimum(place.astype(np.int32), max(self.height - 2, 0))
+        right_down = ((place - right_top) * np.float32(256.0) + np.float32(0.5)).astype(np.uint32)
+        right_top *= self.width
         mirrored = width - x.shape[1]
-        columns = np.empty((height, width), dtype=np.float32)
-        rows = np.empty((height, width), dtype=np.int32)
-        columns[:, mirrored:] = right
-        rows[:, mirrored:] = right_rows
-        if mirrored:
-            columns[:, :mirrored] = np.float32(self.width) - right[:, :-mirrored - 1:-1]
-            rows[:, :mirrored] = right_rows[:, :-mirrored - 1:-1]
-        self._table = (key, rows, columns)
-        return rows, columns
+        table = [key]
+        for half_table, dtype in ((right_rows, np.int32), (right, np.float32), (right_top, np.int32),
+                                  (right_down, np.uint32)):
+            full = np.empty((height, width), dtype=dtype)
+            full[:, mirrored:] = half_table
+            if mirrored:
+                full[:, :mirrored] = half_table[:, :-mirrored - 1:-1]
+            table.append(full)
+        if mirrored:  # a column mirrored about the centre is the same distance the other way round
+            table[2][:, :mirrored] = np.float32(self.width) - table[2][:, :mirrored]
+        self._table = tuple(table)
+        return self._table[1:]
+
+
+def _mix(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Packed 32-bit pixels `a` and `b` blended channel by channel, `weight` (0..256) of `b`; overwrites `b`."""
+    keep = np.uint32(256) - weight
+    low = (a & _LANES) * keep
+    low += (b & _LANES) * weight
+    low += _HALVES
+    low >>= 8
+    low &= _LANES
+    high = ((a >> 8) & _LANES) * keep
+    np.right_shift(b, 8, out=b)
+    b &= _LANES
+    b *= weight
+    high += b
+    high += _HALVES
+    high &= ~_LANES
+    high |= low
+    return high

@@ -2,13 +2,15 @@
 
 Drawing is `core.panorama.Reprojector`'s lookup tables on the picture's
 pixels; this widget only turns mouse and keys into a view (yaw, pitch, fov)
-and paints the result with a small compass.
+and paints the result with a small compass. While the view moves each frame
+takes the nearest pixels; once it has been still for `SETTLE_MS` it is drawn
+again, smooth (bilinear).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
 from qgis.PyQt.QtWidgets import QSizePolicy, QWidget
 
@@ -19,6 +21,7 @@ TURN_KEYS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: 
 ZOOM_KEYS = {Qt.Key.Key_Plus: 1 / 1.15, Qt.Key.Key_Equal: 1 / 1.15, Qt.Key.Key_Minus: 1.15}
 COMPASS_RADIUS = 22
 DRAG_FULL_PIXELS = 500_000  # a larger view is drawn at half size while dragged (sharp again on release)
+SETTLE_MS = 120  # a view still this long is drawn smooth
 CONE = "#ff6d00"  # the map marker's orange
 
 
@@ -55,6 +58,11 @@ class PanoramaView(QWidget):
         self._reprojector: Reprojector | None = None
         self._frame: tuple | None = None  # (key, QImage)
         self._drag: tuple | None = None  # (where the press was, the view then)
+        self._still = False  # drawn smooth (bilinear) when the view has stopped moving
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
 
     # -- picture and view --------------------------------------------------------------
 
@@ -63,10 +71,11 @@ class PanoramaView(QWidget):
         self._reprojector = Reprojector(pixels_of(picture), heading)
         self.image_id, self.source_width = image_id, picture.width()
         self._frame = None
-        self.update()
+        self._moved()
 
     def clear(self) -> None:
         self._reprojector, self.image_id, self.source_width, self._frame = None, None, 0, None
+        self._settle.stop()
         self.update()
 
     def set_view(self, yaw: float | None = None, pitch: float | None = None, fov: float | None = None) -> None:
@@ -76,26 +85,38 @@ class PanoramaView(QWidget):
         if view == (self.yaw, self.pitch, self.fov):
             return
         self.yaw, self.pitch, self.fov = view
-        self.update()
+        self._moved()
         self.view_changed.emit(*view)
 
+    def _moved(self) -> None:
+        """Draw the next frames quickly; smooth again once the view has been still for SETTLE_MS."""
+        self._still = False
+        self._settle.start()
+        self.update()
+
+    def _settled(self) -> None:
+        if self._drag is None:  # a hand holding the view still has not let go
+            self._still = True
+            self.update()
+
     def frame(self) -> QImage:
-        """The view as painted (at the widget's size; 640 x 400 while it has none), with its compass;
-        the null QImage without a picture."""
+        """The view as painted once still (smooth; at the widget's size, 640 x 400 while it has none), with its
+        compass; the null QImage without a picture."""
         if self._reprojector is None:
             return QImage()
         width, height = (self.width(), self.height()) if self.width() > 1 and self.height() > 1 else (640, 400)
-        image = QImage(self._view(width, height))
+        image = QImage(self._view(width, height, smooth=True))
         painter = QPainter(image)
         self._draw_compass(painter, width)
         painter.end()
         return image
 
-    def _view(self, width: int, height: int) -> QImage:
+    def _view(self, width: int, height: int, smooth: bool) -> QImage:
         """The reprojected picture, `width` x `height`, kept until the view or picture changes."""
-        key = (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector))
+        key = (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector), smooth)
         if self._frame is None or self._frame[0] != key:
-            self._frame = (key, image_of(self._reprojector.render(width, height, self.yaw, self.pitch, self.fov)))
+            pixels = self._reprojector.render(width, height, self.yaw, self.pitch, self.fov, smooth=smooth)
+            self._frame = (key, image_of(pixels))
         return self._frame[1]
 
     def _draw_compass(self, painter: QPainter, width: int) -> None:
@@ -126,10 +147,10 @@ class PanoramaView(QWidget):
         if self._reprojector is None or self.width() < 2 or self.height() < 2:
             painter.fillRect(self.rect(), QColor("#202020"))
         elif self._drag is not None and self.width() * self.height() > DRAG_FULL_PIXELS:
-            painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2))  # keeps up with the hand
+            painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2, False))  # keeps up
             self._draw_compass(painter, self.width())
         else:
-            painter.drawImage(0, 0, self._view(self.width(), self.height()))
+            painter.drawImage(0, 0, self._view(self.width(), self.height(), self._still))
             self._draw_compass(painter, self.width())
         painter.end()
 
@@ -153,7 +174,7 @@ class PanoramaView(QWidget):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._drag = None
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self.update()  # sharp again
+        self._moved()  # full size again at once, smooth once still
 
     def wheelEvent(self, event) -> None:  # noqa: N802 (Qt API)
         notches = event.angleDelta().y() / 120.0

@@ -6,6 +6,7 @@ red looking north, green east, blue south, yellow west, white at the top.
 
 import math
 
+import numpy as np
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject, QgsRectangle
 from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, Qt
@@ -105,6 +106,31 @@ def test_dragging_turns_the_view_and_arrow_keys_turn_it_without_stepping(qtbot, 
     assert view.fov < 90
     QTest.keyClick(view, Qt.Key.Key_Minus)
     assert view.fov == pytest.approx(90)
+
+
+def repeats(image: QImage) -> int:
+    """How many pixels of the middle rows equal their left neighbour."""
+    rows = range(image.height() // 3, 2 * image.height() // 3, 7)
+    return sum(image.pixel(x, y) == image.pixel(x - 1, y) for y in rows for x in range(1, image.width()))
+
+
+def test_a_moving_view_is_drawn_fast_and_a_still_one_smooth(qtbot, panel, fake_env):
+    pano = a_panorama(fake_env)
+    noise = np.random.default_rng(3).integers(0, 256, size=(1024, 2048, 3), dtype=np.uint8)
+    fake_env.pictures.serve(pano.id, jpeg(noise))  # every picture pixel its own colour
+    open_and_wait(qtbot, panel, pano.id)
+    view = panel.pano_view
+    view.set_view(yaw=37, pitch=12, fov=FOV_MIN)  # zoomed in: each picture pixel covers several of the view's
+    moving = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    qtbot.waitUntil(lambda: view._still, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32) != moving,
+                    timeout=WAIT)
+    still = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert still == view.frame().convertToFormat(QImage.Format.Format_RGB32)  # image_view returns the still view
+    # Nearest repeats each picture pixel over a few of the view's; bilinear ramps between them.
+    assert repeats(still) < 0.7 * repeats(moving)
+    view.set_view(yaw=40)
+    assert not view._still  # moving again: fast frames until it stops
 
 
 def test_camera_types_that_are_wrong_or_missing_fall_back_safely(qtbot, panel, fake_env):
