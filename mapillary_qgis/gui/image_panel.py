@@ -239,6 +239,21 @@ class ImagePanel(QWidget):
         self.error_label.setText(f"{message} {hint}" if hint else message)
         self.error_label.setProperty("kind", kind)
         self.set_token_button.setVisible(kind == "token")
+        if self.details is not None and self.pano_view.image_id not in (None, str(self.details.get("id"))):
+            # A step kept the last panorama until the new one came; it will not come: show no picture
+            # rather than the last place's under this image's details.
+            self.pano_view.clear()
+            self.pano_view.hide()
+            self.picture.show()
+        if self.details is not None and self._pixmap is None and self.pano_view.image_id is None:
+            self.picture.setText(self.tr("No picture"))
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """The tab or the dock closed: playback stops (its Stop button is out of sight); a minimised window
+        (a spontaneous hide) lets it go on."""
+        if not event.spontaneous():
+            self._controller.stop_play()
+        super().hideEvent(event)
 
     def show_feature(self, details: dict, detections: list) -> None:
         """A map feature: its class, when it was seen, and the images that saw it, outlined."""
@@ -357,7 +372,7 @@ class ImagePanel(QWidget):
         self._pano = is_panorama(details)
         if not self._pano:
             self.pano_view.clear()
-            self.looking.emit(_number(details.get("compass_angle")), self._camera_fov(details))
+            self.looking.emit(heading(details), self._camera_fov(details))
             return
         now = heading(details) or 0.0
         stepped = (previous is not None and previous.get("sequence") == details.get("sequence")
@@ -387,10 +402,11 @@ class ImagePanel(QWidget):
             return None, DEFAULT_FOV_DEG
         if self._pano:
             return (self.pano_view.yaw if heading(self.details) is not None else None), self.pano_view.fov
-        return _number(self.details.get("compass_angle")), self._camera_fov(self.details)
+        return heading(self.details), self._camera_fov(self.details)
 
-    def show_thumbnail(self, image_id: str, data: bytes) -> None:
-        picture = QImage.fromData(data)
+    def show_thumbnail(self, image_id: str, data) -> None:
+        """A picture of `image_id` arrived: a QImage (decoded by the controller's worker) or bytes."""
+        picture = data if isinstance(data, QImage) else QImage.fromData(data)
         if not picture.isNull():
             for strip in (self.strip, self.place_strip):
                 for row in range(strip.count()):
@@ -402,7 +418,6 @@ class ImagePanel(QWidget):
         if picture.isNull():
             if self._pixmap is None and self.pano_view.image_id != image_id:  # nothing of it on show yet
                 self.show_error("picture", self.tr("The picture of this image could not be read (a damaged file)."))
-                self.picture.setText(self.tr("No picture"))
             return
         if self._pano and looks_equirectangular(picture.width(), picture.height()):
             if self.pano_view.image_id != image_id or picture.width() > self.pano_view.source_width:

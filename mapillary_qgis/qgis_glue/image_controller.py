@@ -8,6 +8,7 @@ request also cancels the previous task.
 from __future__ import annotations
 
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
+from qgis.PyQt.QtGui import QImage
 
 from ..core.panorama import is_panorama
 from ..errors import InvalidTokenError, MapillaryError, NetworkError, NotFoundError, RateLimitError
@@ -19,6 +20,19 @@ PANO_FIRST, PANO_FULL = 1024, 2048  # a panorama shows a part of its picture: 25
 PLAY_INTERVAL_MS = 500  # playback: about two images a second (slower when the network is)
 PLAY_AHEAD = 2  # playback: the next images fetched ahead
 PLACE_PICTURES = 48  # the pictures fetched for a place's strip (the best; the count says how many see it)
+
+
+def decoded(data: bytes) -> QImage:
+    """The picture in `data` as a Format_RGB32 QImage (null when unreadable), decoded in the worker.
+
+    Not on the GUI thread: Qt converts a large picture in pieces on the global thread pool, where the
+    QGIS tasks run; a GUI thread that waits for those pieces while holding Python's lock, and tasks
+    that wait for the lock, would wait for each other for ever. On a pool thread Qt converts in place.
+    """
+    image = QImage.fromData(data)
+    if not image.isNull() and image.format() != QImage.Format.Format_RGB32:
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    return image
 
 
 def error_kind(error: Exception) -> str:
@@ -34,7 +48,7 @@ class ImageController(QObject):
     shown = pyqtSignal(dict)  # the image's Graph details
     feature_shown = pyqtSignal(dict, list)  # a map feature's Graph details, its detections
     nothing = pyqtSignal()  # a click that hit no image
-    thumbnail = pyqtSignal(str, bytes)  # image id, JPEG bytes
+    thumbnail = pyqtSignal(str, object)  # image id, the picture (QImage, decoded in the worker; or JPEG bytes)
     failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
     place_shown = pyqtSignal(float, float, list)  # lon, lat, the images that see it (core/seeing.py), best first
     others_shown = pyqtSignal(str, list)  # image id, the images of other sequences at its place, oldest first
@@ -51,6 +65,8 @@ class ImageController(QObject):
         self._others: CallableTask | None = None  # "same place, other dates" of the image on show
         self.match = None  # the filters' image matcher (the plugin sets it): places and other dates obey it
         self._waiting = False  # the latest request is not answered yet
+        self._pictured = 0  # the latest request whose image has a picture on its way to the panel
+        self._sharp = 0  # the latest request whose image has had its full size
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(PLAY_INTERVAL_MS)
         self._play_timer.timeout.connect(self._play_tick)
@@ -68,7 +84,8 @@ class ImageController(QObject):
 
     def play(self) -> None:
         """Walk forward along the sequence of the open image, an image each PLAY_INTERVAL_MS (or as soon
-        as the last one is there), until its end, `stop_play`, or any other request."""
+        as the last one and its quick picture are there), until its end, `stop_play`, or any other request.
+        While it plays, only the quick size of each picture is fetched."""
         if self.current is None or self.is_playing():
             return
         self._play_timer.start()
@@ -76,19 +93,27 @@ class ImageController(QObject):
         self._load_ahead(self.current)
 
     def stop_play(self) -> None:
-        if self.is_playing():
-            self._play_timer.stop()
-            self.playing.emit(False)
+        """Stop playback (Stop, a click on the map): the image it stopped on gets its full size."""
+        if self._halt() and self.current is not None and not self._waiting and self._sharp != self._generation:
+            self._load_thumbnails(self._generation, self.current)
+
+    def _halt(self) -> bool:
+        """Stop playback, before another request; whether it was playing."""
+        if not self.is_playing():
+            return False
+        self._play_timer.stop()
+        self.playing.emit(False)
+        return True
 
     def _play_tick(self) -> None:
-        if not self._waiting:  # the last step's image is on show: take the next
+        if not self._waiting and self._pictured == self._generation:  # the last step is on show: take the next
             self._step(1)
 
     # -- requests ---------------------------------------------------------------------
 
     def identify(self, lon: float, lat: float, tolerance_m: float, feature_layers=(), match=None) -> None:
         """The nearest image (passing `match`), or map feature of `feature_layers` ((tileset, layer) pairs)."""
-        self.stop_play()
+        self._halt()
         if self._strip is not None:
             self._strip.forget()
             self._strip = None
@@ -109,7 +134,7 @@ class ImageController(QObject):
                 if task.cancel_event.is_set():
                     break
                 try:
-                    self.thumbnail.emit(str(image_id), self.service.thumbnail(image_id, size))
+                    self.thumbnail.emit(str(image_id), decoded(self.service.thumbnail(image_id, size)))
                 except MapillaryError:
                     continue  # one missing picture leaves a gap in the strip, nothing more
             return None
@@ -119,7 +144,7 @@ class ImageController(QObject):
 
     def images_of(self, lon: float, lat: float, max_distance: float = 30.0) -> None:
         """The images that see a place, best first (`place_shown`), then their pictures (`thumbnail`)."""
-        self.stop_play()
+        self._halt()
         if self._strip is not None:
             self._strip.forget()
             self._strip = None
@@ -128,12 +153,12 @@ class ImageController(QObject):
             lon, lat, max_distance, match=match, cancelled=task.cancel_event)))
 
     def open_image(self, image_id) -> None:
-        self.stop_play()
+        self._halt()
         self._run("Loading a Mapillary image", lambda task: self.service.details(image_id))
 
     def step(self, step: int) -> None:
         """Show the previous (-1) or next (+1) image of the current one's sequence (playback stops)."""
-        self.stop_play()
+        self._halt()
         self._step(step)
 
     def _step(self, step: int) -> None:
@@ -165,11 +190,11 @@ class ImageController(QObject):
         self._waiting = False
         self.busy.emit(False)
         if error is not None:
-            self.stop_play()
+            self._halt()
             self.failed.emit(error_kind(error), _message(error))
             return
         if details is None:
-            self.stop_play()  # the end of the sequence
+            self.stop_play()  # the end of the sequence: the last image sharpens
             if not keep_when_none:
                 self.current = None
                 self.nothing.emit()
@@ -211,17 +236,25 @@ class ImageController(QObject):
         return (PANO_FIRST, PANO_FULL) if is_panorama(details) else (THUMB_FIRST, self.full_size)
 
     def _load_thumbnails(self, generation: int, details: dict) -> None:
-        """The quick size first, then the full one; then warm the cache with the neighbours."""
-        image_id, sizes = details["id"], self.sizes(details)
-        steps = range(1, PLAY_AHEAD + 1) if self.is_playing() else (-1, 1)
+        """The quick size first, then the full one (only the quick one while playing; only the full one when
+        the cache has it); then warm the cache with the neighbours."""
+        image_id, (quick, full) = details["id"], self.sizes(details)
+        playing = self.is_playing()
+        steps = range(1, PLAY_AHEAD + 1) if playing else (-1, 1)
 
         def work(task):
-            for size in sizes:
+            if playing:
+                self._prefetch(details, steps, task)  # first: the next tick needs them more than this one
+            cached = None if playing else self.service.cached_thumbnail(image_id, full)
+            for size in ((quick,) if playing else () if cached is not None else (quick, full)):
                 if task.cancel_event.is_set():
                     return None
-                data = self.service.thumbnail(image_id, size)
-                self._deliver(generation, image_id, data)
-            self._prefetch(details, steps, task)  # the next click on prev/next (or playback) shows at once
+                self._deliver(generation, image_id, self.service.thumbnail(image_id, size))
+            if cached is not None:
+                self._deliver(generation, image_id, cached)
+            if not playing:
+                self._sharp = generation
+                self._prefetch(details, steps, task)  # the next click on prev/next shows at once
             return None
 
         task = CallableTask("Loading a Mapillary picture", work,
@@ -236,8 +269,9 @@ class ImageController(QObject):
                 neighbour = self.service.neighbour(details, step)
                 if neighbour is None or task.cancel_event.is_set():
                     continue
-                found = self.service.details(neighbour)  # panoramas: the quick size; others: the full one
-                self.service.thumbnail(neighbour, self.sizes(found)[0 if is_panorama(found) else -1])
+                found = self.service.details(neighbour)  # what a step shows first: playing, the quick size;
+                quick, full = self.sizes(found)  # otherwise panoramas the quick one, others the full one
+                self.service.thumbnail(neighbour, quick if self.is_playing() or is_panorama(found) else full)
             except MapillaryError:
                 pass  # only a prefetch: the step itself will say what is wrong
 
@@ -250,10 +284,12 @@ class ImageController(QObject):
 
     def _deliver(self, generation: int, image_id: str, data: bytes) -> None:
         if generation == self._generation:  # emitted from the worker: queued to the GUI thread
-            self.thumbnail.emit(image_id, data)
+            self._pictured = generation
+            self.thumbnail.emit(image_id, decoded(data))
 
     def _thumbs_done(self, generation: int, error) -> None:
         if error is not None and generation == self._generation:
+            self._halt()  # playback would wait for this picture for ever
             self.failed.emit(error_kind(error), _message(error))
 
     def cancel(self) -> None:
@@ -262,7 +298,7 @@ class ImageController(QObject):
         self._tasks = []
 
     def shutdown(self) -> None:
-        self.stop_play()
+        self._halt()
         self._generation += 1
         self.cancel()
         if self._strip is not None:

@@ -141,6 +141,10 @@ class ImageService:
             known = self._details.get(key)
         return fetch_thumbnail(self.client, self.thumbnails, key, size, details=known)
 
+    def cached_thumbnail(self, image_id, size: int) -> bytes | None:
+        """The picture of `image_id` at `size` when the disk cache has it (no request), else None."""
+        return None if self.thumbnails is None else self.thumbnails.get(str(image_id), size)
+
     def sequence(self, sequence_id: str) -> list[str]:
         with self._lock:
             if sequence_id in self._sequences:

@@ -251,7 +251,7 @@ def check_image_panel(app: QApplication) -> None:
         shown = pyqtSignal(dict)
         feature_shown = pyqtSignal(dict, list)
         nothing = pyqtSignal()
-        thumbnail = pyqtSignal(str, bytes)
+        thumbnail = pyqtSignal(str, object)  # as the real one: a QImage (decoded in its worker) or bytes
         failed = pyqtSignal(str, str)
         place_shown = pyqtSignal(float, float, list)
         others_shown = pyqtSignal(str, list)
@@ -272,6 +272,9 @@ def check_image_panel(app: QApplication) -> None:
 
         def toggle_play(self):
             self.calls.append(("play",))
+
+        def stop_play(self):
+            self.calls.append(("stop",))
 
     controller = Controller()
     panel = ImagePanel(controller, on_set_token=lambda: None, on_zoom=lambda details: None)
