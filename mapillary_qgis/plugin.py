@@ -10,6 +10,7 @@ from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsPointXY,
     QgsProject,
 )
@@ -357,9 +358,14 @@ class MapillaryPlugin:
         if self.image_controller.is_playing():
             canvas = self.iface.mapCanvas()
             to_map = QgsCoordinateTransform(WGS84, canvas.mapSettings().destinationCrs(), QgsProject.instance())
-            here, inner = to_map.transform(QgsPointXY(*where)), canvas.extent()
-            inner.scale(0.7)
-            if not inner.contains(here):
+            try:
+                here = to_map.transform(QgsPointXY(*where))
+            except QgsCsException:
+                return
+            # On screen (a rotated map's extent is the bounding box of what is shown, larger than the view).
+            pixel = canvas.getCoordinateTransform().transform(here)
+            width, height = canvas.width(), canvas.height()
+            if not (0.15 * width <= pixel.x() <= 0.85 * width and 0.15 * height <= pixel.y() <= 0.85 * height):
                 canvas.setCenter(here)
                 canvas.refresh()
 

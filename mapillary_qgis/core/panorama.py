@@ -21,6 +21,7 @@ pixels, two channels at a time (about five times the nearest's cost).
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Optional, Tuple
 
 import numpy as np
@@ -66,7 +67,10 @@ def looks_equirectangular(width: int, height: int) -> bool:
 
 
 def clamp_view(yaw: float, pitch: float, fov: float) -> Tuple[float, float, float]:
-    """`yaw` in [0, 360), `pitch` within ±PITCH_LIMIT, `fov` within FOV_MIN..FOV_MAX."""
+    """`yaw` in [0, 360), `pitch` within ±PITCH_LIMIT, `fov` within FOV_MIN..FOV_MAX; ValueError for a value
+    that is not a finite number."""
+    if not all(math.isfinite(float(value)) for value in (yaw, pitch, fov)):
+        raise ValueError("a view is three finite numbers")
     return (float(yaw) % 360.0, min(max(float(pitch), -PITCH_LIMIT), PITCH_LIMIT),
             min(max(float(fov), FOV_MIN), FOV_MAX))
 
@@ -76,16 +80,39 @@ def vertical_fov(fov: float, width: int, height: int) -> float:
     return math.degrees(2.0 * math.atan(math.tan(math.radians(fov) / 2.0) * height / max(width, 1)))
 
 
-class Reprojector:
-    """Views of one panorama, `pixels` an (H, W) array of 32-bit pixels (any packing: they are copied as they are)."""
+class LookupTables:
+    """The last few lookup tables, shared by the panoramas one view shows one after the other (a table
+    depends on the panorama's size and the view, not on the picture): a sharper picture, the next image
+    of a sequence or a view that alternates between two sizes (moving, still) reuse theirs."""
 
-    def __init__(self, pixels: np.ndarray, heading_deg: float = 0.0):
+    def __init__(self, keep: int = 2):
+        self._keep = keep
+        self._tables: OrderedDict = OrderedDict()
+
+    def get(self, key: tuple) -> Optional[tuple]:
+        table = self._tables.get(key)
+        if table is not None:
+            self._tables.move_to_end(key)
+        return table
+
+    def put(self, key: tuple, table: tuple) -> None:
+        self._tables[key] = table
+        self._tables.move_to_end(key)
+        while len(self._tables) > self._keep:
+            self._tables.popitem(last=False)
+
+
+class Reprojector:
+    """Views of one panorama, `pixels` an (H, W) array of 32-bit pixels (any packing: they are copied as they are).
+    `tables` may be shared between reprojectors (one of its own by default)."""
+
+    def __init__(self, pixels: np.ndarray, heading_deg: float = 0.0, tables: Optional[LookupTables] = None):
         if pixels.ndim != 2 or pixels.size == 0:
             raise ValueError("a panorama is a non-empty 2-D array of pixels")
         self.height, self.width = pixels.shape
         self.heading = float(heading_deg) % 360.0
         self._flat = np.ascontiguousarray(pixels).reshape(-1)
-        self._table: Optional[tuple] = None  # (key, nearest rows, columns, upper rows, weights of the lower)
+        self.tables = tables if tables is not None else LookupTables()
 
     def render(self, width: int, height: int, yaw: float, pitch: float, fov: float,
                smooth: bool = False) -> np.ndarray:
@@ -123,9 +150,10 @@ class Reprojector:
         """Per view pixel, where it looks in the panorama when yaw is the heading: the nearest row's offset
         (row * W), the column (float), and for blending the offset of the row above the place and the
         place's distance below it (0..256)."""
-        key = (width, height, pitch, fov)
-        if self._table is not None and self._table[0] == key:
-            return self._table[1:]
+        key = (self.width, self.height, width, height, pitch, fov)
+        found = self.tables.get(key)
+        if found is not None:
+            return found
         focal = np.float32((width / 2.0) / math.tan(math.radians(fov) / 2.0))
         # The view is symmetric about its centre column: the right half (x >= 0) is computed, the left mirrored.
         xs = np.arange(width, dtype=np.float32) + np.float32(0.5 - width / 2.0)
@@ -155,7 +183,7 @@ class Reprojector:
         right_down = ((place - right_top) * np.float32(256.0) + np.float32(0.5)).astype(np.uint32)
         right_top *= self.width
         mirrored = width - x.shape[1]
-        table = [key]
+        table = []
         for half_table, dtype in ((right_rows, np.int32), (right, np.float32), (right_top, np.int32),
                                   (right_down, np.uint32)):
             full = np.empty((height, width), dtype=dtype)
@@ -164,9 +192,9 @@ class Reprojector:
                 full[:, :mirrored] = half_table[:, :-mirrored - 1:-1]
             table.append(full)
         if mirrored:  # a column mirrored about the centre is the same distance the other way round
-            table[2][:, :mirrored] = np.float32(self.width) - table[2][:, :mirrored]
-        self._table = tuple(table)
-        return self._table[1:]
+            table[1][:, :mirrored] = np.float32(self.width) - table[1][:, :mirrored]
+        self.tables.put(key, tuple(table))
+        return tuple(table)
 
 
 def _mix(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> np.ndarray:

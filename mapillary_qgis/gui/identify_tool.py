@@ -58,4 +58,11 @@ class ClickWatch(QObject):
         return False
 
     def remove(self) -> None:
+        """Stop watching and let go of the callback (it holds the image controller and its service)."""
         self._widget.removeEventFilter(self)
+        self._on_click = _nothing
+        self.deleteLater()
+
+
+def _nothing() -> None:
+    pass

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from typing import Callable
 
-from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes
+from qgis.core import QgsCoordinateTransform, QgsCsException, QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
@@ -14,28 +15,61 @@ from ..qgis_glue.signals import disconnect
 SIZE_PX = 34
 CONE_PX = 56  # the view cone's length on screen
 MARKER = "#ff6d00"  # orange: stands out from the Mapillary-green layers
+STEP_M = 1.0  # the ground step whose picture on the map gives a compass direction's direction there
+METRES_PER_DEGREE = 111_320.0
 
 
-def wedge(centre: QgsPointXY, size: float, compass_angle: float | None) -> list:
-    """The ring of a wedge pointing along `compass_angle` (a diamond when unknown), `size` map units long."""
+def _same(bearing: float) -> float:
+    return bearing
+
+
+def map_directions(to_map: QgsCoordinateTransform, lon: float, lat: float) -> Callable[[float], float]:
+    """Compass bearing at (lon, lat) -> its direction on the map (degrees clockwise from the map's up).
+
+    On a conformal map near the equator the two agree; elsewhere (EPSG:4326 far from the equator, polar
+    and conic projections, the edges of a UTM zone) they differ by up to tens of degrees. Found from the
+    picture of a short step on the ground; a step that cannot be transformed leaves the bearing as it is.
+    """
+    try:
+        centre = to_map.transform(QgsPointXY(lon, lat))
+    except QgsCsException:
+        return _same
+    shrink = max(math.cos(math.radians(lat)), 1e-9)
+
+    def direction(bearing: float) -> float:
+        b = math.radians(bearing)
+        step = STEP_M / METRES_PER_DEGREE
+        try:
+            there = to_map.transform(QgsPointXY(lon + step * math.sin(b) / shrink, lat + step * math.cos(b)))
+        except QgsCsException:
+            return bearing
+        dx, dy = there.x() - centre.x(), there.y() - centre.y()
+        return math.degrees(math.atan2(dx, dy)) if math.isfinite(dx) and math.isfinite(dy) and (dx or dy) \
+            else bearing
+    return direction
+
+
+def wedge(centre: QgsPointXY, size: float, compass_angle: float | None,
+          on_map: Callable[[float], float] = _same) -> list:
+    """The ring of a wedge pointing along `compass_angle` (a diamond when unknown), `size` map units long;
+    `on_map` turns compass bearings into directions on the map (`map_directions`)."""
     if compass_angle is None:
         angles, radii = [0, 90, 180, 270], [size / 2] * 4
     else:
-        heading = math.radians(compass_angle)
-        angles = [math.degrees(heading), math.degrees(heading) + 140, math.degrees(heading) + 180,
-                  math.degrees(heading) - 140]
+        angles = [on_map(compass_angle + turn) for turn in (0, 140, 180, -140)]
         radii = [size, size * 0.6, size * 0.2, size * 0.6]
     ring = [QgsPointXY(centre.x() + r * math.sin(math.radians(a)), centre.y() + r * math.cos(math.radians(a)))
             for a, r in zip(angles, radii)]
     return ring + ring[:1]
 
 
-def cone(centre: QgsPointXY, size: float, direction: float, fov: float) -> list:
+def cone(centre: QgsPointXY, size: float, direction: float, fov: float,
+         on_map: Callable[[float], float] = _same) -> list:
     """The ring of a view cone: from the camera at `centre`, `fov` degrees wide around compass `direction`,
-    `size` map units long (the arc in steps of at most 5°)."""
+    `size` map units long (the arc in steps of at most 5°); `on_map` as for `wedge`."""
     fov = min(max(fov, 1.0), 179.0)
     steps = max(2, math.ceil(fov / 5.0))
-    arc = [math.radians(direction - fov / 2.0 + fov * i / steps) for i in range(steps + 1)]
+    arc = [math.radians(on_map(direction - fov / 2.0 + fov * i / steps)) for i in range(steps + 1)]
     ring = [centre] + [QgsPointXY(centre.x() + size * math.sin(a), centre.y() + size * math.cos(a)) for a in arc]
     return ring + [centre]
 
@@ -66,12 +100,20 @@ class PlaceMarker:
         self._shown = (lon, lat, found)
         to_map = QgsCoordinateTransform(WGS84, self._canvas.mapSettings().destinationCrs(), QgsProject.instance())
         size = self._canvas.mapUnitsPerPixel() * SIZE_PX * 0.6
-        place = to_map.transform(QgsPointXY(lon, lat))
+        try:
+            place = to_map.transform(QgsPointXY(lon, lat))
+        except QgsCsException:  # outside what the map's CRS can show
+            self.band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+            return
         polygons = [[[QgsPointXY(place.x() + size / 3 * math.sin(math.radians(a)),
                                  place.y() + size / 3 * math.cos(math.radians(a))) for a in range(0, 361, 30)]]]
         for item in found:
-            centre = to_map.transform(QgsPointXY(item["lon"], item["lat"]))
-            polygons.append([wedge(centre, size, None if item["is_pano"] else item.get("compass_angle"))])
+            try:
+                centre = to_map.transform(QgsPointXY(item["lon"], item["lat"]))
+            except QgsCsException:
+                continue
+            polygons.append([wedge(centre, size, None if item["is_pano"] else item.get("compass_angle"),
+                                   map_directions(to_map, item["lon"], item["lat"]))])
         self.band.setToGeometry(QgsGeometry.fromMultiPolygonXY(polygons), None)
         self.band.show()
 
@@ -108,11 +150,15 @@ class ImageMarker:
 
     def show(self, lon: float, lat: float, direction: float | None, fov: float = 60.0) -> None:
         self.shown = (lon, lat, direction, fov)
-        crs = self._canvas.mapSettings().destinationCrs()
-        centre = QgsCoordinateTransform(WGS84, crs, QgsProject.instance()).transform(QgsPointXY(lon, lat))
+        to_map = QgsCoordinateTransform(WGS84, self._canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        try:
+            centre = to_map.transform(QgsPointXY(lon, lat))
+        except QgsCsException:  # outside what the map's CRS can show
+            self.band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+            return
         per_pixel = self._canvas.mapUnitsPerPixel()
         ring = (wedge(centre, per_pixel * SIZE_PX, None) if direction is None
-                else cone(centre, per_pixel * CONE_PX, direction, fov))
+                else cone(centre, per_pixel * CONE_PX, direction, fov, map_directions(to_map, lon, lat)))
         self.band.setToGeometry(QgsGeometry.fromPolygonXY([ring]), None)
         self.band.show()
 

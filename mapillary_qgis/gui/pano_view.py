@@ -14,20 +14,21 @@ from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, pyqtSi
 from qgis.PyQt.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
 from qgis.PyQt.QtWidgets import QSizePolicy, QWidget
 
-from ..core.panorama import FOV_DEFAULT, Reprojector, clamp_view, vertical_fov
+from ..core.panorama import FOV_DEFAULT, LookupTables, Reprojector, clamp_view, vertical_fov
 from ..qgis_glue.compat import mouse_position
 
 TURN_KEYS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1), Qt.Key.Key_Down: (0, -1)}
 ZOOM_KEYS = {Qt.Key.Key_Plus: 1 / 1.15, Qt.Key.Key_Equal: 1 / 1.15, Qt.Key.Key_Minus: 1.15}
 COMPASS_RADIUS = 22
-DRAG_FULL_PIXELS = 500_000  # a larger view is drawn at half size while dragged (sharp again on release)
+MOVING_FULL_PIXELS = 500_000  # a larger view is drawn at half size while it moves (sharp again once still)
 SETTLE_MS = 120  # a view still this long is drawn smooth
 CONE = "#ff6d00"  # the map marker's orange
 
 
 def pixels_of(image: QImage) -> np.ndarray:
     """The picture as an (h, w) array of 0xffRRGGBB values (a copy)."""
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    if image.format() != QImage.Format.Format_RGB32:  # the controller decodes to RGB32 (see its `decoded`)
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
     bits = image.constBits()
     bits.setsize(image.sizeInBytes())
     rows = np.frombuffer(bits, np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
@@ -56,6 +57,7 @@ class PanoramaView(QWidget):
         self.image_id: str | None = None  # whose picture is on show
         self.source_width = 0  # its width in pixels (a sharper one replaces it, never a blurrier one)
         self._reprojector: Reprojector | None = None
+        self._tables = LookupTables()  # kept from one picture to the next
         self._frame: tuple | None = None  # (key, QImage)
         self._drag: tuple | None = None  # (where the press was, the view then)
         self._still = False  # drawn smooth (bilinear) when the view has stopped moving
@@ -68,7 +70,7 @@ class PanoramaView(QWidget):
 
     def set_picture(self, image_id: str, picture: QImage, heading: float) -> None:
         """Show `picture` (equirectangular), whose centre column looks along compass `heading`."""
-        self._reprojector = Reprojector(pixels_of(picture), heading)
+        self._reprojector = Reprojector(pixels_of(picture), heading, self._tables)
         self.image_id, self.source_width = image_id, picture.width()
         self._frame = None
         self._moved()
@@ -146,7 +148,7 @@ class PanoramaView(QWidget):
         painter = QPainter(self)
         if self._reprojector is None or self.width() < 2 or self.height() < 2:
             painter.fillRect(self.rect(), QColor("#202020"))
-        elif self._drag is not None and self.width() * self.height() > DRAG_FULL_PIXELS:
+        elif not self._still and self.width() * self.height() > MOVING_FULL_PIXELS:
             painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2, False))  # keeps up
             self._draw_compass(painter, self.width())
         else:
@@ -183,14 +185,16 @@ class PanoramaView(QWidget):
         event.accept()
 
     def event(self, event) -> bool:
-        # The Image tab's arrow keys step through the sequence; in the view they turn it.
-        if event.type() == QEvent.Type.ShortcutOverride and _key(event) in (*TURN_KEYS, *ZOOM_KEYS):
+        # The Image tab's arrow keys step through the sequence; in the view they turn it. With Ctrl, Alt or
+        # Meta they stay QGIS's (Ctrl + arrows, Ctrl + +/-: the map's shortcuts).
+        if event.type() == QEvent.Type.ShortcutOverride and _key(event) in (*TURN_KEYS, *ZOOM_KEYS) \
+                and not _modified(event):
             event.accept()
             return True
         return super().event(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        key = _key(event)
+        key = None if _modified(event) else _key(event)
         if key in TURN_KEYS:
             dx, dy = TURN_KEYS[key]
             step = self.fov / 8.0
@@ -207,6 +211,13 @@ def _key(event):
         return Qt.Key(event.key())
     except ValueError:
         return None
+
+
+def _modified(event) -> bool:
+    """Whether Ctrl, Alt or Meta is held (Shift and the keypad are not modifiers here: Shift + = is +)."""
+    held = event.modifiers()
+    return any(held & flag for flag in (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier,
+                                        Qt.KeyboardModifier.MetaModifier))
 
 
 def _position(event) -> QPoint:

@@ -5,11 +5,12 @@ red looking north, green east, blue south, yellow west, white at the top.
 """
 
 import math
+import shutil
 
 import numpy as np
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject, QgsRectangle
-from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
 from qgis.PyQt.QtGui import QColor, QImage, QMouseEvent
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
@@ -17,6 +18,7 @@ from qgis.PyQt.QtWidgets import QApplication
 import mapillary_qgis
 from mapillary_qgis.core.panorama import FOV_DEFAULT, FOV_MAX, FOV_MIN
 from mapillary_qgis.core.seeing import fov_from_camera
+from tests.fake_mapillary.cdn import opaque_parts
 from tests.fake_mapillary.pictures import DIRECTION_COLOURS, TOP, gradient_rgb, jpeg
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -121,12 +123,13 @@ def test_a_moving_view_is_drawn_fast_and_a_still_one_smooth(qtbot, panel, fake_e
     open_and_wait(qtbot, panel, pano.id)
     view = panel.pano_view
     view.set_view(yaw=37, pitch=12, fov=FOV_MIN)  # zoomed in: each picture pixel covers several of the view's
-    moving = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    # No convertToFormat on the GUI thread here: see image_controller.decoded.
+    moving = view.grab().toImage()
     qtbot.waitUntil(lambda: view._still, timeout=WAIT)
-    qtbot.waitUntil(lambda: view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32) != moving,
-                    timeout=WAIT)
-    still = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    assert still == view.frame().convertToFormat(QImage.Format.Format_RGB32)  # image_view returns the still view
+    qtbot.waitUntil(lambda: view.grab().toImage() != moving, timeout=WAIT)
+    still, frame = view.grab().toImage(), view.frame()
+    assert all(still.pixel(x, y) == frame.pixel(x, y)  # image_view returns the still view
+               for y in range(0, still.height(), 5) for x in range(0, still.width(), 5))
     # Nearest repeats each picture pixel over a few of the view's; bilinear ramps between them.
     assert repeats(still) < 0.7 * repeats(moving)
     view.set_view(yaw=40)
@@ -213,6 +216,32 @@ def test_the_cone_follows_the_view(qtbot, plugin, fake_env):
     assert cone_direction(plugin.marker)[0] == pytest.approx(300, abs=1.5)
 
 
+@pytest.mark.parametrize("crs,lon,lat", [
+    ("EPSG:3857", -9.14, 38.71),
+    ("EPSG:4326", 10.0, 60.0),  # degrees of longitude are half as long as those of latitude there
+    ("EPSG:32632", 12.0, 60.0),  # UTM 32N near its zone's edge
+    ("EPSG:3413", -20.0, 70.0),  # polar stereographic: the map's up is not north
+])
+@pytest.mark.parametrize("bearing", [45.0, 300.0])
+def test_the_cone_points_along_the_ground_in_any_crs(qtbot, plugin, crs, lon, lat, bearing):
+    from qgis.core import QgsDistanceArea
+
+    canvas = plugin.iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem(crs))
+    to_map = QgsCoordinateTransform(WGS84, canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    here = to_map.transform(QgsPointXY(lon, lat))
+    canvas.setExtent(QgsRectangle(here.x() - 1e-3, here.y() - 1e-3, here.x() + 1e-3, here.y() + 1e-3))
+    plugin.marker.show(lon, lat, bearing, 2.0)
+    geometry = plugin.marker.band.asGeometry()
+    ring = (geometry.asMultiPolygon()[0] if geometry.isMultipart() else geometry.asPolygon())[0]
+    tip = ring[len(ring) // 2]  # the middle of the arc
+    ellipsoid = QgsDistanceArea()
+    ellipsoid.setEllipsoid("WGS84")
+    back = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), WGS84, QgsProject.instance())
+    ground = math.degrees(ellipsoid.bearing(QgsPointXY(lon, lat), back.transform(tip))) % 360
+    assert abs((ground - bearing + 180) % 360 - 180) < 1.5
+
+
 def test_a_perspective_cone_has_the_camera_field_of_view(qtbot, plugin, fake_env):
     image = next(i for i in fake_env.dataset.images if not i.is_pano and i.camera_type == "perspective")
     plugin.open_image(image.id)
@@ -231,12 +260,14 @@ def near_an_end(fake, left=3):
     return ids[-left - 1], ids[-left:]
 
 
-def test_play_walks_to_the_end_of_the_sequence_and_the_map_follows(qtbot, plugin, fake_env):
+@pytest.mark.parametrize("rotation", [0, 30])
+def test_play_walks_to_the_end_of_the_sequence_and_the_map_follows(qtbot, plugin, fake_env, rotation):
     start, rest = near_an_end(fake_env)
     panel, controller = plugin.image_panel, plugin.image_controller
     plugin.open_image(start)
     qtbot.waitUntil(lambda: panel.details is not None and panel.details["id"] == start, timeout=WAIT)
     canvas = plugin.iface.mapCanvas()
+    canvas.setRotation(rotation)
     to_map = QgsCoordinateTransform(WGS84, MERCATOR, QgsProject.instance())
     here = to_map.transform(QgsPointXY(*panel.details["geometry"]["coordinates"]))
     canvas.setExtent(QgsRectangle(here.x() - 3, here.y() - 3, here.x() + 3, here.y() + 3))  # each step leaves it
@@ -248,7 +279,82 @@ def test_play_walks_to_the_end_of_the_sequence_and_the_map_follows(qtbot, plugin
     assert shown == rest and panel.details["id"] == rest[-1]
     assert panel.play_button.text() == "▶ Play"
     last = to_map.transform(QgsPointXY(*panel.details["geometry"]["coordinates"]))
-    assert canvas.extent().contains(last)  # the map followed the cone
+    pixel = canvas.getCoordinateTransform().transform(last)
+    assert 0 <= pixel.x() <= canvas.width() and 0 <= pixel.y() <= canvas.height()  # the map followed the cone
+    canvas.setRotation(0)
+    assert panel.pano_view.image_id == rest[-1] or panel.picture.pixmap() is not None
+
+
+def test_play_waits_for_each_picture_and_sharpens_where_it_stops(qtbot, plugin, fake_env):
+    """A slow picture server: every image played is seen with its own picture, the quick size only."""
+    from mapillary_qgis.processing.common import cache_dir
+
+    sequence = next(s for s in fake_env.dataset.sequences if len(s.image_ids) >= 4
+                    and all(i.is_pano for i in fake_env.dataset.images if i.id in set(s.image_ids)))
+    ids = [str(i) for i in sequence.image_ids]
+    shutil.rmtree(cache_dir() / "thumbnails", ignore_errors=True)
+    panel, controller = plugin.image_panel, plugin.image_controller
+    plugin.open_image(ids[0])
+    qtbot.waitUntil(lambda: panel.pano_view.image_id == ids[0] and panel.pano_view.source_width == 2048,
+                    timeout=WAIT)
+    fake_env.inject("slow", count=None, path_contains="/cdn/", delay=0.7)  # slower than a tick
+    pictured, shown = [], []
+    controller.shown.connect(lambda details: shown.append(details["id"]))
+    controller.thumbnail.connect(lambda image_id, data: pictured.append(image_id)
+                                 if panel.details and panel.details["id"] == image_id else None)
+    panel.play_button.click()
+    qtbot.waitUntil(lambda: len(shown) >= 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: shown[-1] in pictured, timeout=WAIT)
+    panel.play_button.click()  # Stop
+    fake_env.clear_faults()
+    assert shown == ids[1:len(shown) + 1]
+    assert all(image_id in pictured for image_id in shown)  # none skipped before its picture came
+    played = [r.query.get("stp", [""])[0] for r in fake_env.requests
+              if r.path.startswith("/cdn/") and (opaque_parts(r.path) or ("",))[0] in shown[:-1]]
+    assert played and set(played) == {"s1024x768"}  # while playing: the quick size
+    last = shown[-1]
+    qtbot.waitUntil(lambda: panel.pano_view.image_id == last and panel.pano_view.source_width == 2048,
+                    timeout=WAIT)  # stopped: the image it stopped on sharpens
+
+
+def test_a_broken_picture_after_a_step_does_not_leave_the_last_panorama(qtbot, panel, fake_env):
+    sequence = next(s for s in fake_env.dataset.sequences if len(s.image_ids) >= 2
+                    and all(i.is_pano for i in fake_env.dataset.images if i.id in set(s.image_ids)))
+    first, second = (str(i) for i in sequence.image_ids[:2])
+    fake_env.pictures.serve(second, b"<html>an error page</html>")
+    open_and_wait(qtbot, panel, first)
+    panel.next_button.click()
+    qtbot.waitUntil(lambda: panel.details["id"] == second and panel.error_label.text() != "", timeout=WAIT)
+    assert panel.pano_view.image_id is None and not panel.pano_view.isVisible()
+    assert panel.picture.isVisible() and panel.picture.text() == "No picture"
+    assert panel.image_view(yaw=0).isNull()
+
+
+def test_hiding_the_tab_stops_playback(qtbot, panel, fake_env):
+    """The tab switched away or the dock closed: the Stop button is out of sight, so playback stops."""
+    sequence = max(fake_env.dataset.sequences, key=lambda s: len(s.image_ids))
+    panel._controller.open_image(str(sequence.image_ids[0]))
+    qtbot.waitUntil(lambda: panel.details is not None, timeout=WAIT)
+    panel.play_button.click()
+    assert panel._controller.is_playing()
+    panel.hide()
+    assert not panel._controller.is_playing()
+    panel.show()
+    assert not panel._controller.is_playing() and panel.play_button.text() == "▶ Play"
+
+
+def test_unload_lets_go_of_the_click_watch(qtbot, iface, fake_env, monkeypatch):
+    from mapillary_qgis.gui.identify_tool import ClickWatch
+
+    monkeypatch.setenv("MAPILLARY_ACCESS_TOKEN", fake_env.token)
+    viewport = iface.mapCanvas().viewport()
+    for _ in range(2):
+        loaded = mapillary_qgis.classFactory(iface)
+        loaded.initGui()
+        assert len(viewport.findChildren(ClickWatch)) == 1
+        loaded.unload()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert viewport.findChildren(ClickWatch) == []
 
 
 def test_play_stops_on_a_click_on_the_map_and_on_stop(qtbot, plugin, fake_env):

@@ -9,6 +9,7 @@ from mapillary_qgis.core.panorama import (
     FOV_MAX,
     FOV_MIN,
     PITCH_LIMIT,
+    LookupTables,
     Reprojector,
     clamp_view,
     heading,
@@ -165,11 +166,26 @@ def test_smooth_views_are_smooth_and_keep_flat_colour():
 def test_turning_reuses_the_table_and_a_new_pitch_makes_a_new_one():
     reprojector = Reprojector(numbered(), 0)
     reprojector.render(64, 48, 0, 10, 80)
-    table = reprojector._table
-    reprojector.render(64, 48, 123, 10, 80)
-    assert reprojector._table is table
+    table = reprojector._lookup(64, 48, 10, 80)
+    reprojector.render(64, 48, 123, 10, 80, smooth=True)
+    assert reprojector._lookup(64, 48, 10, 80)[0] is table[0]
     reprojector.render(64, 48, 123, 11, 80)
-    assert reprojector._table is not table
+    reprojector.render(64, 48, 123, 12, 80)
+    assert reprojector._lookup(64, 48, 10, 80)[0] is not table[0]  # two tables are kept, the oldest goes
+
+
+def test_tables_are_shared_by_pictures_of_one_size_and_alternating_views():
+    tables = LookupTables()
+    first, sharper = Reprojector(numbered(), 10, tables), Reprojector(numbered() + 1, 250, tables)
+    first.render(64, 48, 0, 10, 80)
+    first.render(32, 24, 0, 10, 80)  # moving (half size) and still: both kept
+    made = [tables.get((W, H, 64, 48, 10, 80)), tables.get((W, H, 32, 24, 10, 80))]
+    assert None not in made
+    assert np.array_equal(sharper.render(64, 48, 250, 10, 80), first.render(64, 48, 10, 10, 80) + 1)
+    assert tables.get((W, H, 64, 48, 10, 80)) is made[0]
+    other = Reprojector(numbered(1024, 512), 0, tables)
+    other.render(64, 48, 0, 10, 80)  # another picture size: its own table, the least recently used goes
+    assert tables.get((1024, 512, 64, 48, 10, 80)) is not None and tables.get((W, H, 32, 24, 10, 80)) is None
 
 
 def test_pixels_are_copied_as_they_are():
@@ -179,6 +195,11 @@ def test_pixels_are_copied_as_they_are():
 
 
 def test_bad_input():
+    for view in ((math.nan, 0, 60), (0, math.inf, 60), (0, 0, -math.inf)):
+        with pytest.raises(ValueError):
+            clamp_view(*view)
+        with pytest.raises(ValueError):
+            Reprojector(numbered(8, 4)).render(10, 10, *view)
     with pytest.raises(ValueError):
         Reprojector(np.zeros((0, 0), np.uint32))
     with pytest.raises(ValueError):
