@@ -21,6 +21,7 @@ pixels, two channels at a time (about five times the nearest's cost).
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from typing import Optional, Tuple
 
@@ -88,18 +89,21 @@ class LookupTables:
     def __init__(self, keep: int = 2):
         self._keep = keep
         self._tables: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # a smooth frame may be drawn in another thread; tables are read-only
 
     def get(self, key: tuple) -> Optional[tuple]:
-        table = self._tables.get(key)
-        if table is not None:
-            self._tables.move_to_end(key)
-        return table
+        with self._lock:
+            table = self._tables.get(key)
+            if table is not None:
+                self._tables.move_to_end(key)
+            return table
 
     def put(self, key: tuple, table: tuple) -> None:
-        self._tables[key] = table
-        self._tables.move_to_end(key)
-        while len(self._tables) > self._keep:
-            self._tables.popitem(last=False)
+        with self._lock:
+            self._tables[key] = table
+            self._tables.move_to_end(key)
+            while len(self._tables) > self._keep:
+                self._tables.popitem(last=False)
 
 
 class Reprojector:

@@ -4,10 +4,13 @@ Drawing is `core.panorama.Reprojector`'s lookup tables on the picture's
 pixels; this widget only turns mouse and keys into a view (yaw, pitch, fov)
 and paints the result with a small compass. While the view moves each frame
 takes the nearest pixels; once it has been still for `SETTLE_MS` it is drawn
-again, smooth (bilinear).
+again, smooth (bilinear); a large view's smooth frame is made in a thread of
+its own (numpy lets go of Python's lock), so the GUI thread never waits for it.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from qgis.PyQt.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, pyqtSignal
@@ -22,6 +25,7 @@ ZOOM_KEYS = {Qt.Key.Key_Plus: 1 / 1.15, Qt.Key.Key_Equal: 1 / 1.15, Qt.Key.Key_M
 COMPASS_RADIUS = 22
 MOVING_FULL_PIXELS = 500_000  # a larger view is drawn at half size while it moves (sharp again once still)
 SETTLE_MS = 120  # a view still this long is drawn smooth
+_SMOOTHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mapillary-panorama")  # large views' smooth frames
 CONE = "#ff6d00"  # the map marker's orange
 
 
@@ -44,6 +48,7 @@ def image_of(pixels: np.ndarray) -> QImage:
 
 class PanoramaView(QWidget):
     view_changed = pyqtSignal(float, float, float)  # yaw (compass degrees), pitch (degrees up), fov (degrees)
+    _smoothed = pyqtSignal(object, object)  # (key, QImage): a smooth frame made in the background
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -65,6 +70,8 @@ class PanoramaView(QWidget):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._settled)
+        self._smooth: tuple | None = None  # (key, QImage): the large view's smooth frame, once made
+        self._smoothed.connect(self._take_smooth)
 
     # -- picture and view --------------------------------------------------------------
 
@@ -72,11 +79,11 @@ class PanoramaView(QWidget):
         """Show `picture` (equirectangular), whose centre column looks along compass `heading`."""
         self._reprojector = Reprojector(pixels_of(picture), heading, self._tables)
         self.image_id, self.source_width = image_id, picture.width()
-        self._frame = None
+        self._frame = self._smooth = None
         self._moved()
 
     def clear(self) -> None:
-        self._reprojector, self.image_id, self.source_width, self._frame = None, None, 0, None
+        self._reprojector, self.image_id, self.source_width, self._frame, self._smooth = None, None, 0, None, None
         self._settle.stop()
         self.update()
 
@@ -97,9 +104,32 @@ class PanoramaView(QWidget):
         self.update()
 
     def _settled(self) -> None:
-        if self._drag is None:  # a hand holding the view still has not let go
-            self._still = True
+        if self._drag is not None or self._reprojector is None:  # a hand holding the view has not let go
+            return
+        self._still = True
+        width, height = self.width(), self.height()
+        if width * height > MOVING_FULL_PIXELS:
+            key = self._key(width, height, True)
+            if self._smooth is None or self._smooth[0] != key:
+                _SMOOTHER.submit(self._make_smooth, key, self._reprojector)
+        self.update()
+
+    def _make_smooth(self, key: tuple, reprojector: Reprojector) -> None:
+        """In the background thread: the smooth frame of `key`, handed to the GUI thread."""
+        width, height, yaw, pitch, fov = key[:5]
+        try:
+            frame = image_of(reprojector.render(width, height, yaw, pitch, fov, smooth=True))
+            self._smoothed.emit(key, frame)
+        except RuntimeError:  # the view was deleted meanwhile
+            pass
+
+    def _take_smooth(self, key: tuple, frame: QImage) -> None:
+        if key == self._key(self.width(), self.height(), True):
+            self._smooth = (key, frame)
             self.update()
+
+    def _key(self, width: int, height: int, smooth: bool) -> tuple:
+        return (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector), smooth)
 
     def frame(self) -> QImage:
         """The view as painted once still (smooth; at the widget's size, 640 x 400 while it has none), with its
@@ -107,7 +137,8 @@ class PanoramaView(QWidget):
         if self._reprojector is None:
             return QImage()
         width, height = (self.width(), self.height()) if self.width() > 1 and self.height() > 1 else (640, 400)
-        image = QImage(self._view(width, height, smooth=True))
+        made = self._smooth if self._smooth is not None and self._smooth[0] == self._key(width, height, True) else None
+        image = QImage(made[1] if made else self._view(width, height, smooth=True))
         painter = QPainter(image)
         self._draw_compass(painter, width)
         painter.end()
@@ -115,7 +146,7 @@ class PanoramaView(QWidget):
 
     def _view(self, width: int, height: int, smooth: bool) -> QImage:
         """The reprojected picture, `width` x `height`, kept until the view or picture changes."""
-        key = (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector), smooth)
+        key = self._key(width, height, smooth)
         if self._frame is None or self._frame[0] != key:
             pixels = self._reprojector.render(width, height, self.yaw, self.pitch, self.fov, smooth=smooth)
             self._frame = (key, image_of(pixels))
@@ -148,13 +179,22 @@ class PanoramaView(QWidget):
         painter = QPainter(self)
         if self._reprojector is None or self.width() < 2 or self.height() < 2:
             painter.fillRect(self.rect(), QColor("#202020"))
-        elif not self._still and self.width() * self.height() > MOVING_FULL_PIXELS:
-            painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2, False))  # keeps up
+        elif self.width() * self.height() > MOVING_FULL_PIXELS:
+            key = self._key(self.width(), self.height(), True)
+            if self._still and self._smooth is not None and self._smooth[0] == key:
+                painter.drawImage(0, 0, self._smooth[1])
+            else:  # moving, or still until the background has made the smooth frame: half size keeps up
+                painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2, False))
             self._draw_compass(painter, self.width())
         else:
             painter.drawImage(0, 0, self._view(self.width(), self.height(), self._still))
             self._draw_compass(painter, self.width())
         painter.end()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._reprojector is not None:
+            self._moved()  # fast frames while the panel is resized, smooth once it stops
 
     # -- mouse and keys ----------------------------------------------------------------
 

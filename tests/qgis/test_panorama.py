@@ -136,6 +136,28 @@ def test_a_moving_view_is_drawn_fast_and_a_still_one_smooth(qtbot, panel, fake_e
     assert not view._still  # moving again: fast frames until it stops
 
 
+def test_a_large_still_view_is_made_smooth_in_the_background(qtbot):
+    from mapillary_qgis.gui.pano_view import MOVING_FULL_PIXELS, PanoramaView
+
+    noise = np.random.default_rng(5).integers(0, 256, size=(512, 1024, 3), dtype=np.uint8)
+    view = PanoramaView()
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    assert view.width() * view.height() > MOVING_FULL_PIXELS
+    view.show()
+    view.set_picture("1", QImage.fromData(jpeg(noise)), 0.0)
+    view.set_view(yaw=10, pitch=5, fov=FOV_MIN)
+    moving = view.grab().toImage()  # half size, scaled up
+    qtbot.waitUntil(lambda: view._smooth is not None and view._smooth[0][:5] == (1000, 600, 10, 5, FOV_MIN),
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: view.grab().toImage() != moving, timeout=WAIT)
+    still, frame = view.grab().toImage(), view.frame()
+    assert all(still.pixel(x, y) == frame.pixel(x, y) for y in range(100, 600, 37) for x in range(0, 800, 23))
+    assert repeats(still) < 0.7 * repeats(moving)
+    view.set_view(yaw=11)  # moving again: the smooth frame is no longer the one on show
+    assert not view._still and view._smooth[0][2] == 10
+
+
 def test_camera_types_that_are_wrong_or_missing_fall_back_safely(qtbot, panel, fake_env):
     flat_pano, no_type, odd_type, not_2_by_1 = (a_panorama(fake_env, i) for i in range(4))
     fake_env.store.images[str(flat_pano.id)]["camera_type"] = "perspective"  # the camera model wins: flat
