@@ -395,7 +395,8 @@ def pano_bench(repeats: int) -> list:
     rows += ["", f"A 2048 x 1024 panorama, {runs[0]['frames']} frames per size and kind, each a synchronous repaint "
              f"(reprojection, compass, painting) after a view change; a drag (mouse events) changes yaw and pitch "
              f"every frame (a new lookup table; views over 500,000 pixels are drawn at half size while dragged), "
-             f"a turn only yaw; once the view is still for 120 ms it is drawn again, smooth (bilinear), once. "
+             f"a turn only yaw; still: the GUI thread's longest piece from the settle timer (120 ms after the last "
+             f"change) until the smooth (bilinear) frame is on show (large views: made in a background thread). "
              f"The goal is judged on drags. The worst of {repeats} fresh processes. Taking the 2048 picture when "
              f"it arrives (JPEG decode, pixels, first frame) blocks the GUI thread {arrives:.1f} ms. Machine: "
              f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M %Z')}."]
