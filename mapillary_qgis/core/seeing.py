@@ -35,7 +35,10 @@ def fov_from_camera(camera_type: Optional[str], camera_parameters, width=None, h
     """The horizontal field of view in degrees from Graph's camera fields; None when they do not say.
 
     `camera_parameters` of a perspective camera is [focal, k1, k2], the focal
-    length as a share of the picture's larger side.
+    length as a share of the picture's larger side (a pinhole: half the width
+    is focal * tan of half the view). A fisheye (OpenSfM's model, distortion
+    left out) maps angles straight to distances: half the width is focal *
+    half the view in radians; it may see more than 180°, counted as 180.
     """
     if camera_type in ("spherical", "equirectangular"):
         return 360.0
@@ -55,7 +58,10 @@ def fov_from_camera(camera_type: Optional[str], camera_parameters, width=None, h
     width, height = sizes
     if width and height and height > width:  # portrait: the larger side is the height
         share = float(width) / float(height)
-    fov = 2.0 * math.degrees(math.atan(share / (2.0 * focal)))
+    if camera_type == "fisheye":
+        fov = min(math.degrees(share / focal), 180.0)
+    else:
+        fov = 2.0 * math.degrees(math.atan(share / (2.0 * focal)))
     return fov if 1.0 <= fov <= 180.0 else None
 
 

@@ -92,6 +92,13 @@ def test_field_of_view_from_graph_camera_fields():
     assert fov_from_camera("unknown-kind", [0.8]) is None
 
 
+def test_a_fisheye_field_of_view_follows_the_equidistant_model():
+    assert fov_from_camera("fisheye", [0.5, 0, 0]) == pytest.approx(math.degrees(2 * (0.5 / 0.5)))  # 2 rad, 114.6
+    assert fov_from_camera("fisheye", [0.5]) > fov_from_camera("perspective", [0.5])  # wider than a pinhole
+    assert fov_from_camera("fisheye", [0.3, 0, 0]) == 180.0  # 191 degrees: counted as 180
+    assert fov_from_camera("fisheye", [0.5], 3000, 4000) == pytest.approx(math.degrees(0.75 / 0.5))
+
+
 def test_grid_finds_the_same_as_a_full_scan():
     rng = np.random.default_rng(7)
     records = [image(i + 1, float(e), float(n), float(c), pano=bool(i % 7 == 0))
