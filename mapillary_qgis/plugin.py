@@ -417,8 +417,11 @@ class MapillaryPlugin:
         of view (30-110 degrees); None keeps the current value; the map's view
         cone follows. For other images the values are ignored and the
         picture is returned as shown. The null QImage until the picture has
-        arrived.
+        arrived (or once the plugin is unloaded). ValueError for a value that
+        is not a finite number.
         """
+        if self.image_panel is None:
+            return QImage()
         return self.image_panel.image_view(yaw, pitch, fov)
 
     def _project_read(self, *args) -> None:
