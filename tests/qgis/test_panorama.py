@@ -377,6 +377,7 @@ def test_unload_lets_go_of_the_click_watch(qtbot, iface, fake_env, monkeypatch):
         loaded.unload()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert viewport.findChildren(ClickWatch) == []
+        assert loaded.image_view(yaw=10).isNull()  # unloaded: nothing on show, no AttributeError
 
 
 def test_play_stops_on_a_click_on_the_map_and_on_stop(qtbot, plugin, fake_env):
