@@ -26,18 +26,6 @@ def numbered(width=W, height=H):
     return np.arange(width * height, dtype=np.uint32).reshape(height, width)
 
 
-def reference(w, h, yaw, pitch, fov, heading_deg, width=W, height=H):
-    """The panorama pixel of each view pixel, by the textbook formulas in float64."""
-    f = (w / 2) / math.tan(math.radians(fov) / 2)
-    x, y = np.meshgrid(np.arange(w) + 0.5 - w / 2, h / 2 - np.arange(h) - 0.5)
-    p = math.radians(pitch)
-    up, ahead = y * math.cos(p) + f * math.sin(p), f * math.cos(p) - y * math.sin(p)
-    lon, lat = np.arctan2(x, ahead), np.arctan2(up, np.hypot(x, ahead))
-    col = np.floor(lon / (2 * math.pi) * width + width / 2 + ((yaw - heading_deg) / 360 % 1) * width).astype(int)
-    row = np.clip(((0.5 - lat / math.pi) * height).astype(int), 0, height - 1)
-    return row, col % width
-
-
 def places(w, h, yaw, pitch, fov, heading_deg, width=W, height=H):
     """Where each view pixel looks in the panorama, in pixels (column, row from the top), in float64."""
     f = (w / 2) / math.tan(math.radians(fov) / 2)
@@ -47,6 +35,12 @@ def places(w, h, yaw, pitch, fov, heading_deg, width=W, height=H):
     lon, lat = np.arctan2(x, ahead), np.arctan2(up, np.hypot(x, ahead))
     return (lon / (2 * math.pi) * width + width / 2 + ((yaw - heading_deg) / 360 % 1) * width,
             (0.5 - lat / math.pi) * height)
+
+
+def reference(w, h, yaw, pitch, fov, heading_deg, width=W, height=H):
+    """The panorama pixel of each view pixel, by the textbook formulas in float64."""
+    column, row = places(w, h, yaw, pitch, fov, heading_deg, width, height)
+    return np.clip(row.astype(int), 0, height - 1), np.floor(column).astype(int) % width
 
 
 def bilinear(pixels, column, row):
