@@ -404,9 +404,8 @@ class ImagePanel(QWidget):
             return (self.pano_view.yaw if heading(self.details) is not None else None), self.pano_view.fov
         return heading(self.details), self._camera_fov(self.details)
 
-    def show_thumbnail(self, image_id: str, data) -> None:
-        """A picture of `image_id` arrived: a QImage (decoded by the controller's worker) or bytes."""
-        picture = data if isinstance(data, QImage) else QImage.fromData(data)
+    def show_thumbnail(self, image_id: str, picture: QImage) -> None:
+        """A picture of `image_id` arrived (decoded by the controller's worker; null when unreadable)."""
         if not picture.isNull():
             for strip in (self.strip, self.place_strip):
                 for row in range(strip.count()):

@@ -48,7 +48,7 @@ class ImageController(QObject):
     shown = pyqtSignal(dict)  # the image's Graph details
     feature_shown = pyqtSignal(dict, list)  # a map feature's Graph details, its detections
     nothing = pyqtSignal()  # a click that hit no image
-    thumbnail = pyqtSignal(str, object)  # image id, the picture (QImage, decoded in the worker; or JPEG bytes)
+    thumbnail = pyqtSignal(str, QImage)  # image id, the picture (decoded in the worker: see `decoded`)
     failed = pyqtSignal(str, str)  # kind ("token", "not_found", "rate_limited", "offline", "error"), message
     place_shown = pyqtSignal(float, float, list)  # lon, lat, the images that see it (core/seeing.py), best first
     others_shown = pyqtSignal(str, list)  # image id, the images of other sequences at its place, oldest first
@@ -246,12 +246,13 @@ class ImageController(QObject):
             if playing:
                 self._prefetch(details, steps, task)  # first: the next tick needs them more than this one
             cached = None if playing else self.service.cached_thumbnail(image_id, full)
-            for size in ((quick,) if playing else () if cached is not None else (quick, full)):
-                if task.cancel_event.is_set():
-                    return None
-                self._deliver(generation, image_id, self.service.thumbnail(image_id, size))
             if cached is not None:
                 self._deliver(generation, image_id, cached)
+            else:
+                for size in (quick,) if playing else (quick, full):
+                    if task.cancel_event.is_set():
+                        return None
+                    self._deliver(generation, image_id, self.service.thumbnail(image_id, size))
             if not playing:
                 self._sharp = generation
                 self._prefetch(details, steps, task)  # the next click on prev/next shows at once

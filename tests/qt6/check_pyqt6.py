@@ -251,7 +251,7 @@ def check_image_panel(app: QApplication) -> None:
         shown = pyqtSignal(dict)
         feature_shown = pyqtSignal(dict, list)
         nothing = pyqtSignal()
-        thumbnail = pyqtSignal(str, object)  # as the real one: a QImage (decoded in its worker) or bytes
+        thumbnail = pyqtSignal(str, QImage)  # as the real one: the picture, decoded
         failed = pyqtSignal(str, str)
         place_shown = pyqtSignal(float, float, list)
         others_shown = pyqtSignal(str, list)
@@ -297,7 +297,7 @@ def check_image_panel(app: QApplication) -> None:
     controller.feature_shown.emit(feature, detections)
     controller.shown.emit(details)
     for number, image_id in enumerate(image_ids):
-        controller.thumbnail.emit(image_id, png(["#2060c0", "#20c060", "#c02060", "#c0c020"][number]))
+        controller.thumbnail.emit(image_id, QImage.fromData(png(["#2060c0", "#20c060", "#c02060", "#c0c020"][number])))
     controller.busy.emit(False)
     spin(app, 10)
     strip = panel.strip
@@ -342,7 +342,7 @@ def check_panorama(app, panel, controller, details) -> None:
 
     pano = dict(details, id="178993950747699", camera_type="spherical", is_pano=True, compass_angle=90.0)
     controller.shown.emit(pano)
-    controller.thumbnail.emit(pano["id"], png("#d02020", 512, 256, right="#2020d0"))
+    controller.thumbnail.emit(pano["id"], QImage.fromData(png("#d02020", 512, 256, right="#2020d0")))
     spin(app, 10)
     view = panel.pano_view
 
