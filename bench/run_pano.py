@@ -82,8 +82,8 @@ def main() -> None:
                     view._settled()  # the settle timer's work (a large view's smooth frame: in the background)
                     view.repaint()
                     longest = time.perf_counter() - started
-                    while view.width() * view.height() > MOVING_FULL_PIXELS and (
-                            view._smooth is None or view._smooth[0] != view._key(width, height, True)):
+                    large = view.width() * view.height() > MOVING_FULL_PIXELS
+                    while large and view._smooth_frame(width, height) is None:
                         piece = time.perf_counter()
                         app.processEvents()  # what arrives from the background, and its painting
                         longest = max(longest, time.perf_counter() - piece)

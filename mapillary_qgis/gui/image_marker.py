@@ -35,10 +35,10 @@ def map_directions(to_map: QgsCoordinateTransform, lon: float, lat: float) -> Ca
     except QgsCsException:
         return _same
     shrink = max(math.cos(math.radians(lat)), 1e-9)
+    step = STEP_M / METRES_PER_DEGREE
 
     def direction(bearing: float) -> float:
         b = math.radians(bearing)
-        step = STEP_M / METRES_PER_DEGREE
         try:
             there = to_map.transform(QgsPointXY(lon + step * math.sin(b) / shrink, lat + step * math.cos(b)))
         except QgsCsException:

@@ -31,8 +31,7 @@ CONE = "#ff6d00"  # the map marker's orange
 
 def pixels_of(image: QImage) -> np.ndarray:
     """The picture as an (h, w) array of 0xffRRGGBB values (a copy)."""
-    if image.format() != QImage.Format.Format_RGB32:  # the controller decodes to RGB32 (see its `decoded`)
-        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    image = image.convertToFormat(QImage.Format.Format_RGB32)  # as it is (no work) from the controller
     bits = image.constBits()
     bits.setsize(image.sizeInBytes())
     rows = np.frombuffer(bits, np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
@@ -109,9 +108,8 @@ class PanoramaView(QWidget):
         self._still = True
         width, height = self.width(), self.height()
         if width * height > MOVING_FULL_PIXELS:
-            key = self._key(width, height, True)
-            if self._smooth is None or self._smooth[0] != key:
-                _SMOOTHER.submit(self._make_smooth, key, self._reprojector)
+            if self._smooth_frame(width, height) is None:
+                _SMOOTHER.submit(self._make_smooth, self._key(width, height, True), self._reprojector)
         self.update()
 
     def _make_smooth(self, key: tuple, reprojector: Reprojector) -> None:
@@ -131,14 +129,20 @@ class PanoramaView(QWidget):
     def _key(self, width: int, height: int, smooth: bool) -> tuple:
         return (width, height, self.yaw, self.pitch, self.fov, id(self._reprojector), smooth)
 
+    def _smooth_frame(self, width: int, height: int) -> QImage | None:
+        """The background's smooth frame when it is the one of this view at this size."""
+        if self._smooth is not None and self._smooth[0] == self._key(width, height, True):
+            return self._smooth[1]
+        return None
+
     def frame(self) -> QImage:
         """The view as painted once still (smooth; at the widget's size, 640 x 400 while it has none), with its
         compass; the null QImage without a picture."""
         if self._reprojector is None:
             return QImage()
         width, height = (self.width(), self.height()) if self.width() > 1 and self.height() > 1 else (640, 400)
-        made = self._smooth if self._smooth is not None and self._smooth[0] == self._key(width, height, True) else None
-        image = QImage(made[1] if made else self._view(width, height, smooth=True))
+        made = self._smooth_frame(width, height)
+        image = QImage(made if made is not None else self._view(width, height, smooth=True))
         painter = QPainter(image)
         self._draw_compass(painter, width)
         painter.end()
@@ -180,9 +184,9 @@ class PanoramaView(QWidget):
         if self._reprojector is None or self.width() < 2 or self.height() < 2:
             painter.fillRect(self.rect(), QColor("#202020"))
         elif self.width() * self.height() > MOVING_FULL_PIXELS:
-            key = self._key(self.width(), self.height(), True)
-            if self._still and self._smooth is not None and self._smooth[0] == key:
-                painter.drawImage(0, 0, self._smooth[1])
+            made = self._smooth_frame(self.width(), self.height()) if self._still else None
+            if made is not None:
+                painter.drawImage(0, 0, made)
             else:  # moving, or still until the background has made the smooth frame: half size keeps up
                 painter.drawImage(self.rect(), self._view(self.width() // 2, self.height() // 2, False))
             self._draw_compass(painter, self.width())
