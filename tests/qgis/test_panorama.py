@@ -41,6 +41,12 @@ def a_panorama(fake, index=0):
     return [i for i in fake.dataset.images if i.is_pano][index]
 
 
+def a_panorama_sequence(fake, length):
+    """A sequence of at least `length` images, all of them panoramas."""
+    return next(s for s in fake.dataset.sequences if len(s.image_ids) >= length
+                and all(i.is_pano for i in fake.dataset.images if i.id in set(s.image_ids)))
+
+
 def open_and_wait(qtbot, panel, image_id, width=2048):
     panel._controller.open_image(str(image_id))
     qtbot.waitUntil(lambda: panel.pano_view.image_id == str(image_id) and panel.pano_view.source_width >= width,
@@ -311,8 +317,7 @@ def test_play_waits_for_each_picture_and_sharpens_where_it_stops(qtbot, plugin, 
     """A slow picture server: every image played is seen with its own picture, the quick size only."""
     from mapillary_qgis.processing.common import cache_dir
 
-    sequence = next(s for s in fake_env.dataset.sequences if len(s.image_ids) >= 4
-                    and all(i.is_pano for i in fake_env.dataset.images if i.id in set(s.image_ids)))
+    sequence = a_panorama_sequence(fake_env, 4)
     ids = [str(i) for i in sequence.image_ids]
     shutil.rmtree(cache_dir() / "thumbnails", ignore_errors=True)
     panel, controller = plugin.image_panel, plugin.image_controller
@@ -340,8 +345,7 @@ def test_play_waits_for_each_picture_and_sharpens_where_it_stops(qtbot, plugin, 
 
 
 def test_a_broken_picture_after_a_step_does_not_leave_the_last_panorama(qtbot, panel, fake_env):
-    sequence = next(s for s in fake_env.dataset.sequences if len(s.image_ids) >= 2
-                    and all(i.is_pano for i in fake_env.dataset.images if i.id in set(s.image_ids)))
+    sequence = a_panorama_sequence(fake_env, 2)
     first, second = (str(i) for i in sequence.image_ids[:2])
     fake_env.pictures.serve(second, b"<html>an error page</html>")
     open_and_wait(qtbot, panel, first)
